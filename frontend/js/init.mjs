@@ -1,0 +1,5 @@
+// Starts GOV.UK and MOJ Frontend components. Loaded as a module: no inline script anywhere.
+import { initAll } from "/static/govuk/govuk-frontend.min.js";
+
+document.body.classList.add("js-enabled", "govuk-frontend-supported");
+initAll();

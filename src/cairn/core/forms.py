@@ -1,0 +1,79 @@
+"""GOV.UK Design System styling for Django forms: classes, error state and the error summary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.forms.renderers import DjangoTemplates
+
+_INPUT_CLASSES = {
+    "textarea": "govuk-textarea",
+    "select": "govuk-select",
+    "selectmultiple": "govuk-select",
+    "checkbox": "govuk-checkboxes__input",
+    "checkboxselectmultiple": "govuk-checkboxes__input",
+    "radioselect": "govuk-radios__input",
+    "clearablefile": "govuk-file-upload",
+    "file": "govuk-file-upload",
+}
+_ERROR_CLASSES = {
+    "govuk-input": "govuk-input--error",
+    "govuk-textarea": "govuk-textarea--error",
+    "govuk-select": "govuk-select--error",
+    "govuk-file-upload": "govuk-file-upload--error",
+}
+
+
+class GovukRenderer(DjangoTemplates):
+    form_template_name = "core/forms/form.html"
+    field_template_name = "core/forms/field.html"
+
+
+class GovukFormMixin:
+    """Mix into a Form: every widget gets its GOV.UK class, and the error class when invalid."""
+
+    default_renderer = GovukRenderer
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            widget_type = self[name].widget_type  # type: ignore[index]
+            css = _INPUT_CLASSES.get(widget_type, "govuk-input")
+            field.widget.attrs["class"] = f"{css} {field.widget.attrs.get('class', '')}".strip()
+            if field.help_text:
+                field.widget.attrs["aria-describedby"] = f"id_{name}-hint"
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        for name in self.errors:  # type: ignore[attr-defined]
+            if name not in self.fields:  # type: ignore[attr-defined]
+                continue
+            widget = self.fields[name].widget  # type: ignore[attr-defined]
+            css = widget.attrs.get("class", "")
+            base = css.split()[0] if css else ""
+            if base in _ERROR_CLASSES:
+                widget.attrs["class"] = f"{css} {_ERROR_CLASSES[base]}"
+            described = f"id_{name}-error {widget.attrs.get('aria-describedby', '')}".strip()
+            widget.attrs["aria-describedby"] = described
+
+
+class GovukForm(GovukFormMixin, forms.Form):
+    pass
+
+
+class GovukModelForm(GovukFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+    pass
+
+
+def add_service_errors(form: forms.BaseForm, error: Exception) -> None:
+    """Show a service's ValidationError on the form it came from (the GOV.UK error pattern)."""
+    from django.core.exceptions import ValidationError
+
+    if not isinstance(error, ValidationError):
+        raise error
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)

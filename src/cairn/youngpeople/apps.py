@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class YoungpeopleConfig(AppConfig):
+    name = "cairn.youngpeople"
+    label = "youngpeople"
