@@ -18,6 +18,7 @@ from ninja.errors import AuthenticationError, AuthorizationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
+from cairn.access.middleware import otp_verified
 from cairn.access.models import PersonalAccessToken, TokenScope
 from cairn.access.queries import RecordRestricted
 from cairn.access.services import TOKEN_PREFIX, token_digest
@@ -55,7 +56,7 @@ class VerifiedSessionAuth(SessionAuth):
         user = super().authenticate(request, key)
         if user is None:
             return None
-        if settings.CAIRN_REQUIRE_2FA and not request.user.is_verified():  # type: ignore[union-attr]
+        if settings.CAIRN_REQUIRE_2FA and not otp_verified(request.user):
             return None
         request.cairn_channel = "api"  # type: ignore[attr-defined]
         return user

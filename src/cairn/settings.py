@@ -111,6 +111,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "cairn.urls"
+FORM_RENDERER = "cairn.core.forms.GovukRenderer"
 WSGI_APPLICATION = "cairn.wsgi.application"
 
 TEMPLATES = [

@@ -22,7 +22,7 @@ class Actor:
         request_user = getattr(request, "user", None)
         user = request_user if request_user is not None and request_user.is_authenticated else None
         channel = getattr(request, "cairn_channel", channel)
-        return cls(user=user, ip_address=client_ip(request), channel=channel)  # type: ignore[arg-type]
+        return cls(user=user, ip_address=client_ip(request), channel=channel)
 
     @classmethod
     def system(cls, channel: str = "command") -> Actor:

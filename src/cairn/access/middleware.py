@@ -19,6 +19,12 @@ _LAST_SEEN = "cairn_last_seen"
 _OPEN_PREFIXES = ("/static/", "/healthz", "/account/two-factor/", "/sign-in/", "/sign-out/")
 
 
+def otp_verified(user: object) -> bool:
+    """Whether this session passed its second factor (django-otp adds `is_verified`)."""
+    is_verified = getattr(user, "is_verified", None)
+    return bool(is_verified and is_verified())
+
+
 class SessionLimitsMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -51,7 +57,7 @@ class TwoFactorRequiredMiddleware:
         if (
             settings.CAIRN_REQUIRE_2FA
             and user.is_authenticated
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not otp_verified(user)
             and not request.path.startswith(_OPEN_PREFIXES)
             and not request.path.startswith("/api/")
         ):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from cairn.access.actor import Actor
@@ -14,11 +14,12 @@ from cairn.access.queries import can_view, reference_for
 from cairn.access.registry import person_record_model
 from cairn.audit.forms import AuditSearchForm
 from cairn.audit.queries import audit_search, record_history
+from cairn.core.http import AuthenticatedRequest
 
 
 @login_required
-def search(request: HttpRequest) -> HttpResponse:
-    if not request.user.can(Perm.VIEW_AUDIT):  # type: ignore[union-attr]
+def search(request: AuthenticatedRequest) -> HttpResponse:
+    if not request.user.can(Perm.VIEW_AUDIT):
         raise PermissionDenied("Only auditors search the audit trail.")
     form = AuditSearchForm(request.GET or None)
     page = None
@@ -41,13 +42,13 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def record(request: HttpRequest, label: str, pk: int) -> HttpResponse:
+def record(request: AuthenticatedRequest, label: str, pk: int) -> HttpResponse:
     model = person_record_model(label)
     target = model._default_manager.filter(pk=pk).first()
     if target is None:
         raise Http404("No such record")
     user = request.user
-    if not (user.can(Perm.VIEW_AUDIT) or can_view(user, target)):  # type: ignore[union-attr, arg-type]
+    if not (user.can(Perm.VIEW_AUDIT) or can_view(user, target)):
         raise PermissionDenied("You cannot see this record's history.")
     entries = record_history(Actor.from_request(request), target)
     page = Paginator(entries.select_related("user"), 50).get_page(request.GET.get("page"))

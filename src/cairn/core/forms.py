@@ -33,8 +33,6 @@ class GovukRenderer(DjangoTemplates):
 class GovukFormMixin:
     """Mix into a Form: every widget gets its GOV.UK class, and the error class when invalid."""
 
-    default_renderer = GovukRenderer
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():  # type: ignore[attr-defined]
@@ -59,10 +57,6 @@ class GovukFormMixin:
 
 
 class GovukForm(GovukFormMixin, forms.Form):
-    pass
-
-
-class GovukModelForm(GovukFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     pass
 
 

@@ -9,15 +9,16 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from cairn.access.permissions import Perm
+from cairn.core.http import AuthenticatedRequest
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     context = {
-        "can_view_records": user.can(Perm.VIEW_PERSON_RECORDS),  # type: ignore[union-attr]
-        "can_audit": user.can(Perm.VIEW_AUDIT),  # type: ignore[union-attr]
-        "can_admin": user.can(Perm.MANAGE_USERS),  # type: ignore[union-attr]
+        "can_view_records": user.can(Perm.VIEW_PERSON_RECORDS),
+        "can_audit": user.can(Perm.VIEW_AUDIT),
+        "can_admin": user.can(Perm.MANAGE_USERS),
     }
     return render(request, "core/home.html", context)
 

@@ -14,20 +14,22 @@ from cairn.access.models import Team
 from cairn.access.permissions import Perm
 from cairn.access.queries import RecordNotFound, RecordRestricted, shares_for
 from cairn.core.forms import add_service_errors
+from cairn.core.http import AuthenticatedRequest
 from cairn.youngpeople import services
 from cairn.youngpeople.forms import SearchForm, YoungPersonCreateForm, YoungPersonForm
+from cairn.youngpeople.models import YoungPerson
 from cairn.youngpeople.queries import young_people_list, young_person_open
 
 _FIELDS = services.EDITABLE_FIELDS
 
 
-def _require_casework(request: HttpRequest) -> None:
-    if not request.user.can(Perm.VIEW_PERSON_RECORDS):  # type: ignore[union-attr]
+def _require_casework(request: AuthenticatedRequest) -> None:
+    if not request.user.can(Perm.VIEW_PERSON_RECORDS):
         raise PermissionDenied("Your role does not give access to person records.")
 
 
 @login_required
-def young_person_list(request: HttpRequest) -> HttpResponse:
+def young_person_list(request: AuthenticatedRequest) -> HttpResponse:
     _require_casework(request)
     form = SearchForm(request.GET or None)
     name = form.cleaned_data["name"].strip() if form.is_valid() else ""
@@ -39,9 +41,9 @@ def young_person_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def young_person_create(request: HttpRequest) -> HttpResponse:
+def young_person_create(request: AuthenticatedRequest) -> HttpResponse:
     _require_casework(request)
-    if not request.user.can(Perm.EDIT_PERSON_RECORDS):  # type: ignore[union-attr]
+    if not request.user.can(Perm.EDIT_PERSON_RECORDS):
         raise PermissionDenied("Your role cannot create records.")
     teams = Team.objects.filter(members=request.user).select_related("organisation")
     form = YoungPersonCreateForm(request.POST or None, teams=teams)
@@ -66,7 +68,7 @@ def young_person_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _open_or_stub(request: HttpRequest, pk: int, purpose: str) -> HttpResponse | object:
+def _open_or_stub(request: HttpRequest, pk: int, purpose: str) -> HttpResponse | YoungPerson:
     try:
         return young_person_open(Actor.from_request(request), pk, purpose=purpose)
     except RecordNotFound as error:
@@ -76,14 +78,14 @@ def _open_or_stub(request: HttpRequest, pk: int, purpose: str) -> HttpResponse |
 
 
 @login_required
-def young_person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def young_person_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     _require_casework(request)
     opened = _open_or_stub(request, pk, "Viewed record")
     if isinstance(opened, HttpResponse):
         return opened
     context = {
         "young_person": opened,
-        "shares": shares_for(opened),  # type: ignore[arg-type]
+        "shares": shares_for(opened),
         "label": "youngpeople.youngperson",
     }
     return render(request, "youngpeople/detail.html", context)
@@ -91,21 +93,21 @@ def young_person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def young_person_update(request: HttpRequest, pk: int) -> HttpResponse:
+def young_person_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     _require_casework(request)
     opened = _open_or_stub(request, pk, "Opened record to change it")
     if isinstance(opened, HttpResponse):
         return opened
     young_person = opened
     initial = {name: getattr(young_person, name) for name in _FIELDS}
-    initial["version"] = young_person.version  # type: ignore[attr-defined]
+    initial["version"] = young_person.version
     form = YoungPersonForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in _FIELDS}
         try:
             services.young_person_update(
                 actor=Actor.from_request(request),
-                young_person=young_person,  # type: ignore[arg-type]
+                young_person=young_person,
                 expected_version=form.cleaned_data["version"] or 0,
                 **data,
             )

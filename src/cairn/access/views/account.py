@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_static.models import StaticToken
@@ -17,23 +17,24 @@ from cairn.access.forms import TokenForm
 from cairn.access.models import Notification, PersonalAccessToken
 from cairn.access.permissions import Perm
 from cairn.core.forms import add_service_errors
+from cairn.core.http import AuthenticatedRequest
 
 
 @login_required
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     context = {
         "has_totp": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
         "recovery_codes_left": StaticToken.objects.filter(device__user=user).count(),
         "tokens": PersonalAccessToken.objects.filter(user=user),
-        "can_use_api": user.can(Perm.USE_API),  # type: ignore[union-attr]
+        "can_use_api": user.can(Perm.USE_API),
     }
     return render(request, "access/account.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def token_create(request: HttpRequest) -> HttpResponse:
+def token_create(request: AuthenticatedRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -51,7 +52,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["POST"])
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(PersonalAccessToken, pk=pk, user=request.user)
     services.token_revoke(actor=Actor.from_request(request), token=token)
     messages.success(request, f"Token {token.name} was revoked.")
@@ -59,14 +60,14 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def notifications(request: HttpRequest) -> HttpResponse:
+def notifications(request: AuthenticatedRequest) -> HttpResponse:
     items = Notification.objects.filter(recipient=request.user)[:100]
     return render(request, "access/notifications.html", {"notifications": items})
 
 
 @login_required
 @require_http_methods(["POST"])
-def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_read(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
     services.notification_mark_read(actor=Actor.from_request(request), notification=notification)
     if notification.url:

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -19,6 +19,7 @@ from cairn.access.forms import OrganisationForm, TeamForm, UserCreateForm, UserU
 from cairn.access.models import Organisation, User
 from cairn.access.permissions import Perm
 from cairn.core.forms import add_service_errors
+from cairn.core.http import AuthenticatedRequest
 
 View = Callable[..., HttpResponse]
 
@@ -26,8 +27,8 @@ View = Callable[..., HttpResponse]
 def admin_only(view: View) -> View:
     @login_required
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.can(Perm.MANAGE_USERS):  # type: ignore[union-attr]
+    def wrapped(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.can(Perm.MANAGE_USERS):
             raise PermissionDenied("Only administrators manage users and teams.")
         return view(request, *args, **kwargs)
 
@@ -35,14 +36,14 @@ def admin_only(view: View) -> View:
 
 
 @admin_only
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthenticatedRequest) -> HttpResponse:
     users = User.objects.select_related("organisation").prefetch_related("teams")
     return render(request, "access/admin/user_list.html", {"users": users})
 
 
 @admin_only
 @require_http_methods(["GET", "POST"])
-def user_create(request: HttpRequest) -> HttpResponse:
+def user_create(request: AuthenticatedRequest) -> HttpResponse:
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -58,7 +59,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 @admin_only
 @require_http_methods(["GET", "POST"])
-def user_update(request: HttpRequest, pk: int) -> HttpResponse:
+def user_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = get_object_or_404(User.objects.select_related("organisation"), pk=pk)
     if user.organisation is None:
         messages.error(request, "This account has no organisation and cannot be edited here.")
@@ -81,7 +82,7 @@ def user_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @admin_only
 @require_http_methods(["POST"])
-def user_reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
+def user_reset_two_factor(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = get_object_or_404(User, pk=pk)
     services.user_reset_two_factor(actor=Actor.from_request(request), user=user)
     messages.success(request, f"{user.username} will set up two-factor again at next sign-in.")
@@ -90,7 +91,7 @@ def user_reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
 
 @admin_only
 @require_http_methods(["GET", "POST"])
-def organisation_list(request: HttpRequest) -> HttpResponse:
+def organisation_list(request: AuthenticatedRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -113,7 +114,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 @admin_only
 @require_http_methods(["GET", "POST"])
-def team_create(request: HttpRequest, pk: int) -> HttpResponse:
+def team_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     form = TeamForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

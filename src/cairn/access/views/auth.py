@@ -23,8 +23,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cairn.access.actor import Actor
 from cairn.access.forms import CodeForm, EnrolForm, SignInForm
+from cairn.access.middleware import otp_verified
 from cairn.audit.models import Action
 from cairn.audit.services import audit_record
+from cairn.core.http import AuthenticatedRequest
 
 RECOVERY_CODES = 10
 NEXT_KEY = "cairn_next"
@@ -45,8 +47,8 @@ def _after_verification(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def verify(request: HttpRequest) -> HttpResponse:
-    if request.user.is_verified():  # type: ignore[union-attr]
+def verify(request: AuthenticatedRequest) -> HttpResponse:
+    if otp_verified(request.user):
         return _after_verification(request)
     if not user_has_device(request.user):
         return redirect("access:two-factor-enrol")
@@ -79,7 +81,7 @@ def _qr_svg(uri: str) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def two_factor_enrol(request: HttpRequest) -> HttpResponse:
+def two_factor_enrol(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         messages.info(request, "You already have an authenticator app set up.")
@@ -122,7 +124,7 @@ def _new_recovery_codes(user: Any) -> list[str]:
 
 @login_required
 @require_http_methods(["POST"])
-def recovery_codes_regenerate(request: HttpRequest) -> HttpResponse:
+def recovery_codes_regenerate(request: AuthenticatedRequest) -> HttpResponse:
     with transaction.atomic():
         codes = _new_recovery_codes(request.user)
         audit_record(

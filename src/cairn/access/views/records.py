@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -24,14 +24,15 @@ from cairn.access.queries import (
 )
 from cairn.access.registry import person_record_model, record_url
 from cairn.core.forms import add_service_errors
+from cairn.core.http import AuthenticatedRequest
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def share(request: HttpRequest, label: str, pk: int) -> HttpResponse:
+def share(request: AuthenticatedRequest, label: str, pk: int) -> HttpResponse:
     model = person_record_model(label)
     actor = Actor.from_request(request)
-    if not request.user.can(Perm.SHARE_RECORDS):  # type: ignore[union-attr]
+    if not request.user.can(Perm.SHARE_RECORDS):
         raise PermissionDenied("You do not have permission to share records.")
     try:
         record = open_record(actor, model._default_manager.all(), pk, purpose="Opened to share")
@@ -54,7 +55,7 @@ def share(request: HttpRequest, label: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["POST"])
-def share_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def share_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     record_share = get_object_or_404(RecordShare, pk=pk)
     try:
         services.share_revoke(actor=Actor.from_request(request), share=record_share)
@@ -68,12 +69,12 @@ def share_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def break_glass(request: HttpRequest, label: str, pk: int) -> HttpResponse:
+def break_glass(request: AuthenticatedRequest, label: str, pk: int) -> HttpResponse:
     model = person_record_model(label)
     record = model._default_manager.filter(pk=pk).first()
     if record is None:
         raise Http404("No such record")
-    if not request.user.can(Perm.BREAK_GLASS):  # type: ignore[union-attr]
+    if not request.user.can(Perm.BREAK_GLASS):
         raise PermissionDenied("You do not have permission to use break-glass access.")
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -86,23 +87,23 @@ def break_glass(request: HttpRequest, label: str, pk: int) -> HttpResponse:
         else:
             messages.info(request, "Break-glass access is open. Your managers have been told.")
             return redirect(record_url(record))
-    context = {"form": form, "stub": restricted_stub(request.user, model, pk)}  # type: ignore[arg-type]
+    context = {"form": form, "stub": restricted_stub(request.user, model, pk)}
     return render(request, "access/break_glass.html", context, status=400 if form.errors else 200)
 
 
 @login_required
-def break_glass_list(request: HttpRequest) -> HttpResponse:
-    if not request.user.can(Perm.REVIEW_BREAK_GLASS):  # type: ignore[union-attr]
+def break_glass_list(request: AuthenticatedRequest) -> HttpResponse:
+    if not request.user.can(Perm.REVIEW_BREAK_GLASS):
         raise PermissionDenied("Only managers review break-glass access.")
-    grants = break_glass_grants_for_review(request.user)[:200]  # type: ignore[arg-type]
+    grants = break_glass_grants_for_review(request.user)[:200]
     return render(request, "access/break_glass_list.html", {"grants": grants})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def break_glass_review(request: HttpRequest, pk: int) -> HttpResponse:
+def break_glass_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     grant = get_object_or_404(
-        break_glass_grants_for_review(request.user),  # type: ignore[arg-type]
+        break_glass_grants_for_review(request.user),
         pk=pk,
     )
     form = ReviewForm(request.POST or None)

@@ -96,5 +96,5 @@ class Command(BaseCommand):
                 )
         self.stdout.write("Demo accounts (synthetic; passwords change each time this runs):")
         width = max(len(row[0]) for row in rows)
-        for username, password, roles, team in rows:
-            self.stdout.write(f"  {username.ljust(width)}  {password}  {roles} — {team}")
+        for username, password, role_names, team_name in rows:
+            self.stdout.write(f"  {username.ljust(width)}  {password}  {role_names} — {team_name}")

@@ -7,7 +7,7 @@ from typing import Any
 
 from cryptography.fernet import Fernet
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 
 from cairn.access.actor import Actor
 from cairn.audit.models import Action
@@ -34,9 +34,11 @@ class Command(BaseCommand):
         # One transaction: either every value moves to the new key or none does.
         with transaction.atomic(), connection.cursor() as cursor:
             for model, field_name in encrypted_fields():
-                table = quote(model._meta.db_table)
-                column = quote(model._meta.get_field(field_name).column)
-                pk_column = quote(model._meta.pk.column)  # type: ignore[union-attr]
+                table = quote(str(model._meta.db_table))
+                field = model._meta.get_field(field_name)
+                assert isinstance(field, models.Field) and model._meta.pk is not None
+                column = quote(str(field.column))
+                pk_column = quote(str(model._meta.pk.column))
                 # The stored ciphertext is read and written as it is, bypassing the field.
                 cursor.execute(f"SELECT {pk_column}, {column} FROM {table}")  # noqa: S608
                 rotated = [
