@@ -30,6 +30,7 @@ from cairn.access.models import (
 )
 from cairn.access.permissions import Perm, Role
 from cairn.access.queries import can_view, managers_of, reference_for
+from cairn.access.tasks import email_break_glass_to_managers
 from cairn.audit.models import Action
 from cairn.audit.services import audit_record, record_label
 
@@ -335,6 +336,7 @@ def break_glass_open(*, actor: Actor, record: Model, reason: str) -> BreakGlassG
                 body=f"Record {reference}. Reason given: {reason}",
                 url=review_url,
             )
+        transaction.on_commit(lambda: email_break_glass_to_managers.enqueue(grant.pk))
     return grant
 
 
