@@ -76,7 +76,9 @@ class User(AbstractUser):
         return role.value in self.roles
 
     def can(self, perm: Perm) -> bool:
-        return self.is_active and perm in permissions_for(self.roles)
+        # A superuser made with `cairn createsuperuser` administers; it never reads case records.
+        roles = [*self.roles, Role.ADMIN.value] if self.is_superuser else self.roles
+        return self.is_active and perm in permissions_for(roles)
 
     def team_ids(self) -> set[int]:
         cached: set[int] | None = getattr(self, "_team_ids", None)
