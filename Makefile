@@ -61,7 +61,7 @@ lint: install-dev
 	$(BIN)/ruff format --check src benchmarks
 
 types: install-dev
-	$(BIN)/mypy
+	CAIRN_DEBUG=1 $(BIN)/mypy
 
 migrations-check: install-dev
 	CAIRN_DEBUG=1 $(CAIRN) makemigrations --check --dry-run
