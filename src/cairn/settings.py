@@ -130,9 +130,14 @@ TEMPLATES = [
     }
 ]
 
+_database_url = env_str("DATABASE_URL")
+if not _database_url:
+    # The embedded default: SQLite in the checkout's var/ folder (ignored by git).
+    (REPO_DIR / "var").mkdir(exist_ok=True)
+    _database_url = f"sqlite:///{REPO_DIR / 'var' / 'cairn.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{REPO_DIR / 'var' / 'cairn.sqlite3'}"),
+        _database_url,
         conn_max_age=60,
     )
 }
