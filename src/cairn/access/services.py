@@ -45,7 +45,7 @@ def _require(actor: Actor, perm: Perm) -> User:
 
 def _require_admin(actor: Actor) -> User | None:
     """An administrator, or an operator's command on the server (which has no user)."""
-    return None if actor.is_system else _require_admin(actor)
+    return None if actor.is_system else _require(actor, Perm.MANAGE_USERS)
 
 
 # Organisations, teams and users --------------------------------------------------------------

@@ -10,6 +10,7 @@ from ninja import Router, Schema
 
 from cairn.access.actor import Actor
 from cairn.access.models import Team
+from cairn.access.permissions import Perm
 from cairn.access.queries import RecordNotFound
 from cairn.youngpeople import services
 from cairn.youngpeople.models import Gender, YoungPerson
@@ -62,7 +63,14 @@ class YoungPersonPatch(Schema):
     summary: str | None = None
 
 
+def _require_casework(request: HttpRequest) -> None:
+    # As on the pages: a role without casework (administrator, auditor) is refused outright.
+    if not request.user.can(Perm.VIEW_PERSON_RECORDS):  # type: ignore[union-attr]
+        raise PermissionDenied("Your role does not give access to person records.")
+
+
 def _open(request: HttpRequest, pk: int, purpose: str) -> YoungPerson:
+    _require_casework(request)
     try:
         return young_person_open(Actor.from_request(request), pk, purpose=purpose)
     except RecordNotFound as error:
@@ -71,6 +79,7 @@ def _open(request: HttpRequest, pk: int, purpose: str) -> YoungPerson:
 
 @router.get("", response=list[YoungPersonOut], summary="Young people visible to you")
 def list_young_people(request: HttpRequest, name: str = "") -> list[YoungPerson]:
+    _require_casework(request)
     return list(young_people_list(Actor.from_request(request), name=name))
 
 

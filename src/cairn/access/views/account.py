@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
@@ -35,6 +35,8 @@ def account(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def token_create(request: AuthenticatedRequest) -> HttpResponse:
+    if not request.user.can(Perm.USE_API):
+        raise PermissionDenied("Your role cannot create API tokens.")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
