@@ -15,6 +15,12 @@ from cairn.access.tests.factories import TeamFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    """Argon2 at production cost takes ~0.3 s per user; tests that check hashing restore it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _reset_lockouts(settings: object) -> None:
     from axes.utils import reset
 
