@@ -1,0 +1,1 @@
+"""The bundle format: a Frictionless Data Package of CSV resources, with its schemas and writer."""

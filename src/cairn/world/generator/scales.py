@@ -1,0 +1,41 @@
+"""The four sizes of world, and the published figures each is calibrated against."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Scale:
+    """Totals for the whole world; each area gets its share.
+
+    Targets come from docs/domain reference "Figures for calibrating synthetic data": one charity's
+    year (2011/12) for `local`, the gangs and groups inquiry (2012) for `national`.
+    """
+
+    name: str
+    areas: int
+    years: int
+    young_people: int
+    investigations: int
+    convicted_investigations: int
+    cawns: int
+    reports_per_young_person: float
+    start: date = date(2023, 4, 1)
+
+
+SCALES: dict[str, Scale] = {
+    "tiny": Scale("tiny", 1, 1, 80, 9, 2, 2, 6.0),
+    "local": Scale("local", 1, 1, 1_200, 137, 24, 16, 10.0),
+    # 20,000 young people and 200,000 intelligence reports across 8 areas.
+    "regional": Scale("regional", 8, 1, 20_000, 2_283, 400, 267, 10.0),
+    # 16,500 children at high risk a year for 5 years; the share assessed as significant risk is
+    # about a third, so about 51,000 young people a year.
+    "national": Scale("national", 40, 5, 255_000, 29_100, 5_100, 3_400, 2.6),
+}
+
+# What `cairn world generate` compares its output against, per scale.
+NATIONAL_HIGH_RISK_PER_YEAR = 16_500
+NATIONAL_PERSON_MENTIONS = 1_000_000
+TOLERANCE = 0.10
