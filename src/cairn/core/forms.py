@@ -16,6 +16,9 @@ _INPUT_CLASSES = {
     "radioselect": "govuk-radios__input",
     "clearablefile": "govuk-file-upload",
     "file": "govuk-file-upload",
+    # Fixed widths hint at the answer expected (GOV.UK "text input" guidance).
+    "number": "govuk-input govuk-input--width-4",
+    "date": "govuk-input govuk-input--width-10",
 }
 _ERROR_CLASSES = {
     "govuk-input": "govuk-input--error",
@@ -23,6 +26,24 @@ _ERROR_CLASSES = {
     "govuk-select": "govuk-select--error",
     "govuk-file-upload": "govuk-file-upload--error",
 }
+
+
+_DJANGO_REQUIRED = forms.Field.default_error_messages["required"]
+_CHOICE_WIDGETS = {"select", "selectmultiple", "radioselect", "checkboxselectmultiple", "checkbox"}
+_OPEN_QUOTE, _CLOSE_QUOTE = "\N{LEFT SINGLE QUOTATION MARK}", "\N{RIGHT SINGLE QUOTATION MARK}"
+_QUESTION_WORDS = ("why ", "what ", "how ", "when ", "who ", "which ", "where ")
+
+
+def _required_message(field: forms.Field, name: str, widget_type: str) -> str:
+    """GOV.UK style: say what to do ("Enter username"), never "This field is required",
+    so each line of the error summary names its field."""
+    label = str(field.label or name.replace("_", " ").capitalize())
+    if label.endswith("?") or label.lower().startswith(_QUESTION_WORDS):
+        return f"Answer the question {_OPEN_QUOTE}{label}{_CLOSE_QUOTE}"
+    if len(label) > 1 and not label[:2].isupper():
+        label = label[0].lower() + label[1:]
+    verb = "Select" if widget_type in _CHOICE_WIDGETS else "Enter"
+    return f"{verb} {label}".strip()
 
 
 class GovukRenderer(DjangoTemplates):
@@ -37,6 +58,8 @@ class GovukFormMixin:
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():  # type: ignore[attr-defined]
             widget_type = self[name].widget_type  # type: ignore[index]
+            if field.error_messages.get("required") == _DJANGO_REQUIRED:
+                field.error_messages["required"] = _required_message(field, name, widget_type)
             css = _INPUT_CLASSES.get(widget_type, "govuk-input")
             field.widget.attrs["class"] = f"{css} {field.widget.attrs.get('class', '')}".strip()
             if field.help_text:
