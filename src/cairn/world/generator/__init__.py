@@ -163,8 +163,8 @@ def calibrate(scale: Scale, world: WorldState) -> list[Figure]:
     if victims:
         aged = figures["victim_age:14"] + figures["victim_age:15"]
         table.append(Figure("victims aged 14-15, % (most common ages)", 50, 100 * aged / victims))
+    years = Counter(key.split(":")[1] for key in figures if key.startswith("high_risk:"))
     if scale.name == "national":
-        years = Counter(key.split(":")[1] for key in figures if key.startswith("high_risk:"))
         per_year = sum(years.values()) / scale.years
         table.append(Figure("children at high risk a year", NATIONAL_HIGH_RISK_PER_YEAR, per_year))
         table.append(

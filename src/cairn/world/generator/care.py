@@ -130,14 +130,16 @@ def write_young_people(
             urgency="urgent" if rng.random() < 0.2 else "routine",
         )
         assessed_on = first_contact
-        while assessed_on < area.end:
-            write_assessment(world, rng, child, agencies.charity_team, assessed_on)
+        # The service works with a young person for about a year; reviews stop after that.
+        last = min(area.end, first_contact + timedelta(days=365))
+        while assessed_on < last:
+            write_assessment(world, rng, child, agencies.charity_team, assessed_on, area.start)
             # Reviews are due at least every 3 months; some are late.
             assessed_on += timedelta(days=rng.randint(75, 110))
 
 
 def write_assessment(
-    world: WorldState, rng: random.Random, child: Person, team: str, on: date
+    world: WorldState, rng: random.Random, child: Person, team: str, on: date, start: date
 ) -> None:
     band = band_for(rng, child, on)
     low, high = BAND_RANGES[band]
@@ -167,7 +169,8 @@ def write_assessment(
             points=points,
         )
     if band == "significant":
-        world.figures[f"high_risk:{on.year}:{child.entity_id}"] = 1
+        # Counted per year of the simulated period, not per calendar year.
+        world.figures[f"high_risk:{(on - start).days // 365}:{child.entity_id}"] = 1
 
 
 def write_missing(

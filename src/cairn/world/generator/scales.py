@@ -30,9 +30,9 @@ SCALES: dict[str, Scale] = {
     "local": Scale("local", 1, 1, 1_200, 137, 24, 16, 10.0),
     # 20,000 young people and 200,000 intelligence reports across 8 areas.
     "regional": Scale("regional", 8, 1, 20_000, 2_283, 400, 267, 10.0),
-    # 16,500 children at high risk a year for 5 years; the share assessed as significant risk is
-    # about a third, so about 51,000 young people a year.
-    "national": Scale("national", 40, 5, 255_000, 29_100, 5_100, 3_400, 2.6),
+    # 16,500 children at high risk a year for 5 years; about 42% of the young people a service
+    # works with are assessed at significant risk, so about 39,200 young people a year.
+    "national": Scale("national", 40, 5, 196_000, 22_377, 3_920, 2_613, 4.0),
 }
 
 # What `cairn world generate` compares its output against, per scale.
