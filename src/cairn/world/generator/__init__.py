@@ -70,7 +70,7 @@ def generate(
     if out.exists():
         shutil.rmtree(out)
     world = WorldState(scale, seed, out)
-    layout = random.Random(f"{seed}:layout")
+    layout = random.Random(f"{seed}:layout")  # noqa: S311 (simulation, not security)
     weights = [layout.uniform(0.6, 1.4) for _ in range(scale.areas)]
     quotas = {
         "young_people": allocate(scale.young_people, weights),

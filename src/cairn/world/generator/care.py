@@ -1,4 +1,4 @@
-"""The care side's records: young people, referrals, risk assessments, missing episodes, interviews."""
+"""The care side's records: young people, referrals, risk, missing episodes and interviews."""
 
 from __future__ import annotations
 
@@ -35,12 +35,36 @@ BAND_RANGES = {
     "significant": (16, 30),
 }
 TOOL = "SERAF-derived screening tool (Barnardo's Cymru 2007)"
-REFERRERS = (("police", 30), ("social_care", 30), ("school", 15), ("health", 8), ("charity", 5), ("parent_carer", 8), ("self", 2), ("other", 2))  # fmt: skip
+REFERRERS = (
+    ("police", 30),
+    ("social_care", 30),
+    ("school", 15),
+    ("health", 8),
+    ("charity", 5),
+    ("parent_carer", 8),
+    ("self", 2),
+    ("other", 2),
+)
 REASONS = {
-    "exploited": ("Going missing, seen in cars with older males", "Has new phone and money, will not say where from", "Found at a hotel with adults", "Older 'boyfriend' picking her up from school"),
-    "at_risk": ("Staying out late, concerns about peers", "Going missing from placement", "Unknown adults contacting on social media", "Drinking and not attending school"),
-    "not_exploited": ("Family breakdown, low mood", "Not attending school", "Concerns from school about online use", "Argument at home then missing overnight"),
-}  # fmt: skip
+    "exploited": (
+        "Going missing, seen in cars with older males",
+        "Has new phone and money, will not say where from",
+        "Found at a hotel with adults",
+        "Older 'boyfriend' picking her up from school",
+    ),
+    "at_risk": (
+        "Staying out late, concerns about peers",
+        "Going missing from placement",
+        "Unknown adults contacting on social media",
+        "Drinking and not attending school",
+    ),
+    "not_exploited": (
+        "Family breakdown, low mood",
+        "Not attending school",
+        "Concerns from school about online use",
+        "Argument at home then missing overnight",
+    ),
+}
 
 
 def band_for(rng: random.Random, child: Person, on: date) -> str:

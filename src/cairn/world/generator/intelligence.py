@@ -425,13 +425,13 @@ class ReportWriter:
         who = " and ".join(label for _, label in children) or "Adult"
         with_whom = ", ".join(label for _, label in adults)
         narrative = {
-            "got_into_car": f"{who} seen getting into a car{car_words}{place_words}, driven by {with_whom or 'an older male'}.",
-            "went_missing": f"{who} missing overnight; believed to have been{place_words} with {with_whom or 'older males'}.",
-            "gifts_received": f"{who} has {seen.gift or 'new things'} and will not say where from; {with_whom or 'an older male'} suspected.",
-            "phone_given": f"{who} has {seen.gift or 'a new phone'}; calls with {with_whom or 'an unknown adult'}.",
-            "alcohol_or_drugs_given": f"{who} returned drunk, said {with_whom or 'a man'} gave her drink{place_words}.",
-            "assault_disclosed": f"{who} disclosed a sexual assault by {with_whom or 'an adult'}{place_words}, then withdrew the account.",
-            "online_contact": f"{who} messaging unknown adults on social media; met one{place_words}.",
+            "got_into_car": f"{who} seen getting into a car{car_words}{place_words}, driven by {with_whom or 'an older male'}.",  # noqa: E501
+            "went_missing": f"{who} missing overnight; believed to have been{place_words} with {with_whom or 'older males'}.",  # noqa: E501
+            "gifts_received": f"{who} has {seen.gift or 'new things'} and will not say where from; {with_whom or 'an older male'} suspected.",  # noqa: E501
+            "phone_given": f"{who} has {seen.gift or 'a new phone'}; calls with {with_whom or 'an unknown adult'}.",  # noqa: E501
+            "alcohol_or_drugs_given": f"{who} returned drunk, said {with_whom or 'a man'} gave her drink{place_words}.",  # noqa: E501
+            "assault_disclosed": f"{who} disclosed a sexual assault by {with_whom or 'an adult'}{place_words}, then withdrew the account.",  # noqa: E501
+            "online_contact": f"{who} messaging unknown adults on social media; met one{place_words}.",  # noqa: E501
         }.get(seen.event_type, f"{who} seen with {with_whom or 'peers'}{place_words}{car_words}.")
         professional = seen.source_type in {
             "police_officer",

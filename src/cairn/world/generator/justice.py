@@ -12,10 +12,45 @@ from cairn.world.generator.population import Area, Person, weighted
 from cairn.world.generator.simulate import Contact
 from cairn.world.generator.state import WorldState
 
-OPERATIONS = ("Kestrel", "Harrier", "Rowan", "Alder", "Curlew", "Linnet", "Hawthorn", "Merlin", "Willow", "Sparrow", "Bramble", "Heron")  # fmt: skip
+OPERATIONS = (
+    "Kestrel",
+    "Harrier",
+    "Rowan",
+    "Alder",
+    "Curlew",
+    "Linnet",
+    "Hawthorn",
+    "Merlin",
+    "Willow",
+    "Sparrow",
+    "Bramble",
+    "Heron",
+)
 # Where investigations that do not convict end: evidential difficulties dominate (2019/20 figures).
-OTHER_ENDINGS = (("acquitted", 8), ("16", 36), ("15", 12), ("14", 9), ("21", 4), ("20", 5), ("18", 3), ("open", 23))  # fmt: skip
-EVIDENCE = ("abe_interview", "witness_statement", "phone_download", "call_data_records", "cctv", "anpr", "hotel_register", "taxi_records", "social_media", "forensic", "medical", "bank_records")  # fmt: skip
+OTHER_ENDINGS = (
+    ("acquitted", 8),
+    ("16", 36),
+    ("15", 12),
+    ("14", 9),
+    ("21", 4),
+    ("20", 5),
+    ("18", 3),
+    ("open", 23),
+)
+EVIDENCE = (
+    "abe_interview",
+    "witness_statement",
+    "phone_download",
+    "call_data_records",
+    "cctv",
+    "anpr",
+    "hotel_register",
+    "taxi_records",
+    "social_media",
+    "forensic",
+    "medical",
+    "bank_records",
+)
 
 
 def _choose(rng: random.Random, weights: list[float], count: int) -> list[int]:
@@ -144,7 +179,8 @@ class JusticeWriter:
                     else f"{suspect.given} {misspell(rng, suspect.family)}"
                 )
                 if known
-                else f"Unknown male known as '{suspect.nicknames[0] if suspect.nicknames else 'the driver'}'",
+                else "Unknown male known as "
+                + (f"'{suspect.nicknames[0]}'" if suspect.nicknames else "the driver"),
                 date_of_birth=suspect.born if known and rng.random() < 0.8 else None,
                 estimated_age=None if known else age_on(suspect.born, opened) + rng.randint(-5, 5),
                 sex=suspect.sex,

@@ -27,7 +27,7 @@ class WorldState:
 
     def rng(self, *stream: object) -> random.Random:
         """An independent, reproducible random stream per area and purpose."""
-        return random.Random(":".join(str(part) for part in (self.seed, *stream)))
+        return random.Random(":".join(str(part) for part in (self.seed, *stream)))  # noqa: S311
 
     def counter(self, name: str) -> int:
         self._counters[name] += 1

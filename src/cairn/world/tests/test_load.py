@@ -1,4 +1,4 @@
-"""Loading bundles: refused in the wrong instance, rejected precisely when broken, never half done."""
+"""Loading bundles: refused by the wrong instance, rejected precisely if broken, never half done."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from cairn.access.actor import Actor
 from cairn.access.models import Organisation, Team
 from cairn.audit.models import Action, AuditEntry
-from cairn.world.services import BundleInvalid, BundleRefused, bundle_load
 from cairn.world.models import LoadedBundle
+from cairn.world.services import BundleInvalid, BundleRefused, bundle_load
 
 pytestmark = pytest.mark.django_db
 
