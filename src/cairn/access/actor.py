@@ -35,7 +35,9 @@ class Actor:
 
     @property
     def username(self) -> str:
-        return self.user.username if self.user is not None else f"system:{self.channel}"
+        if self.user is not None:
+            return self.user.username
+        return "system" if self.is_system else "anonymous"
 
 
 def client_ip(request: HttpRequest) -> str | None:

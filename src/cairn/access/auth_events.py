@@ -10,8 +10,9 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from cairn.access.actor import Actor
+from cairn.access.models import User
 from cairn.audit.models import Action
-from cairn.audit.services import audit_record
+from cairn.audit.services import audit_record, record_label
 
 
 def _actor(request: HttpRequest | None, user: Any = None) -> Actor:
@@ -32,6 +33,11 @@ def _signed_out(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> 
         audit_record(actor=_actor(request, user), action=Action.SIGN_OUT, summary="Signed out")
 
 
+def _account_tried(username: str) -> list[int]:
+    """The account a failed or locked sign-in was aimed at, so searches by account find it."""
+    return list(User.objects.filter(username=username).values_list("pk", flat=True)[:1])
+
+
 @receiver(user_login_failed)
 def _sign_in_failed(
     sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
@@ -40,7 +46,9 @@ def _sign_in_failed(
     audit_record(
         actor=_actor(request),
         action=Action.SIGN_IN_FAILED,
-        summary="Sign-in failed",
+        record_type=record_label(User),
+        record_ids=_account_tried(username),
+        summary=f"Sign-in failed for {username}",
         detail={"username_tried": username},
     )
 
@@ -49,9 +57,12 @@ def _sign_in_failed(
 def _locked_out(
     sender: Any, request: HttpRequest, username: str | None = None, **kwargs: Any
 ) -> None:
+    tried = (username or "")[:150]
     audit_record(
         actor=_actor(request),
         action=Action.LOCKED_OUT,
-        summary="Account locked after repeated failed sign-ins",
-        detail={"username_tried": (username or "")[:150]},
+        record_type=record_label(User),
+        record_ids=_account_tried(tried),
+        summary=f"Account {tried} locked after repeated failed sign-ins",
+        detail={"username_tried": tried},
     )

@@ -6,7 +6,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from cairn.access.actor import Actor
 from cairn.access.models import Team
@@ -89,7 +89,7 @@ def get_young_person(request: HttpRequest, pk: int) -> YoungPerson:
 
 
 @router.post("", response={201: YoungPersonDetailOut}, summary="Create a young person's record")
-def create_young_person(request: HttpRequest, payload: YoungPersonIn) -> tuple[int, YoungPerson]:
+def create_young_person(request: HttpRequest, payload: YoungPersonIn) -> Status:
     data = payload.dict()
     team = Team.objects.filter(pk=data.pop("holding_team_id")).first()
     if team is None:
@@ -97,7 +97,7 @@ def create_young_person(request: HttpRequest, payload: YoungPersonIn) -> tuple[i
     young_person = services.young_person_create(
         actor=Actor.from_request(request), holding_team=team, **data
     )
-    return 201, young_person
+    return Status(201, young_person)
 
 
 @router.patch("/{pk}", response=YoungPersonDetailOut, summary="Change a young person's record")

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
@@ -69,8 +70,21 @@ def verify(request: AuthenticatedRequest) -> HttpResponse:
             action=Action.SIGN_IN_FAILED,
             summary="Wrong two-factor code",
         )
-        form.add_error("code", "That code is not right. Check your app and try again.")
+        form.add_error("code", _wrong_code_message(request.user))
     return render(request, "access/verify.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _wrong_code_message(user: Any) -> str:
+    """django-otp refuses every code for a growing pause after a wrong one; say so."""
+    for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+        allowed, info = device.verify_is_allowed()
+        if not allowed and info and info.get("locked_until"):
+            wait = max(1, int((info["locked_until"] - timezone.now()).total_seconds()) + 1)
+            return (
+                "That code is not right. After a wrong code Cairn waits before it accepts "
+                f"another: try again in {wait} second{'s' if wait != 1 else ''}."
+            )
+    return "That code is not right. Check your app and try again."
 
 
 def _qr_svg(uri: str) -> str:
