@@ -173,6 +173,11 @@ def new_user_form(w: World) -> dict[str, Any]:
 
 
 PAGES = [
+    Row("health check", "get", lambda w: "/healthz", (200, 200, 200, 200)),
+    # Signed-in, verified users are sent on from the sign-in, verify and enrol pages.
+    Row("sign in", "get", lambda w: "/sign-in/", (200, 302, 302, 302)),
+    Row("verify", "get", lambda w: "/sign-in/verify/", (302, 302, 302, 302)),
+    Row("enrol", "get", lambda w: "/account/two-factor/", (302, 302, 302, 302)),
     Row("home", "get", lambda w: "/", (302, 200, 200, 200), denied="auditor"),
     Row("account", "get", lambda w: "/account/", (302, 200, 200, 200)),
     Row("notifications", "get", lambda w: "/notifications/", (302, 200, 200, 200)),
@@ -269,6 +274,7 @@ PAGES = [
 ]
 
 WRITES = [
+    Row("sign out", "post", lambda w: "/sign-out/", (302, 302, 302, 302)),
     Row(
         "replace recovery codes",
         "post",

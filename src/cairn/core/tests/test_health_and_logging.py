@@ -28,9 +28,7 @@ def request_lines(caplog) -> list[logging.LogRecord]:
     return [record for record in caplog.records if record.name == "cairn.request"]
 
 
-def test_the_request_log_names_the_route_not_the_path_or_search(
-    team, make_user, sign_in, caplog
-):
+def test_the_request_log_names_the_route_not_the_path_or_search(team, make_user, sign_in, caplog):
     young_person = YoungPersonFactory(holding_team=team, given_name="Ellie")
     client = sign_in(make_user(Role.PRACTITIONER, team=team))
 
