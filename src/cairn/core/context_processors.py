@@ -23,6 +23,8 @@ def cairn(request: HttpRequest) -> dict[str, Any]:
             links.append(("Break-glass reviews", "/access/break-glass/"))
         if user.can(Perm.MANAGE_USERS):
             links.append(("Users and teams", "/admin-area/users/"))
+        if user.can(Perm.MANAGE_REFERENCE_DATA):
+            links.append(("Reference data", "/reference/risk-tool/"))
         unread = user.notifications.filter(read_at__isnull=True).count()
     navigation = [
         {"label": label, "href": href, "active": request.path.startswith(href)}
