@@ -28,6 +28,8 @@ def cairn(request: HttpRequest) -> dict[str, Any]:
             links.append(("Break-glass reviews", "/access/break-glass/", "/access/break-glass/"))
         if user.can(Perm.MANAGE_USERS):
             links.append(("Users and teams", "/admin-area/users/", "/admin-area/"))
+        if user.can(Perm.MANAGE_REFERENCE_DATA):
+            links.append(("Reference data", "/reference/risk-tool/", "/reference/"))
         unread = user.notifications.filter(read_at__isnull=True).count()
     navigation = [
         {"label": label, "href": href, "active": request.path.startswith(prefix)}

@@ -1,12 +1,7 @@
-from django.urls import path
+"""The young person's case: every part of it contributes its own URLs."""
 
-from cairn.youngpeople import views
+from cairn.youngpeople.views import queues, record, risk
 
 app_name = "youngpeople"
 
-urlpatterns = [
-    path("", views.young_person_list, name="list"),
-    path("new/", views.young_person_create, name="create"),
-    path("<int:pk>/", views.young_person_detail, name="detail"),
-    path("<int:pk>/edit/", views.young_person_update, name="update"),
-]
+urlpatterns = [*queues.urlpatterns, *record.urlpatterns, *risk.urlpatterns]

@@ -1,0 +1,1 @@
+"""Forms of the young person's case, one module per part of it."""

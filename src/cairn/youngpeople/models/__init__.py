@@ -1,0 +1,87 @@
+"""Models of the young person's case: record, referral, risk, missing episodes, plans."""
+
+from cairn.youngpeople.models.choices import (
+    BAND_ORDER,
+    CaseStatus,
+    ClosureReason,
+    EducationStatus,
+    Gender,
+    LookedAfterStatus,
+    PlacementType,
+    RiskBand,
+    band_rank,
+)
+from cairn.youngpeople.models.missing import EpisodeKind, InterviewStatus, MissingEpisode
+from cairn.youngpeople.models.plans import (
+    ActionStatus,
+    Contact,
+    ContactKind,
+    PlanAction,
+    SafetyPlan,
+)
+from cairn.youngpeople.models.record import (
+    Alias,
+    AliasKind,
+    CaseEvent,
+    CaseEventKind,
+    EqualityMonitoring,
+    KeyContact,
+    Placement,
+    YoungPerson,
+)
+from cairn.youngpeople.models.referral import (
+    Consent,
+    Referral,
+    ReferralStatus,
+    ScreeningDecision,
+    Urgency,
+)
+from cairn.youngpeople.models.risk import (
+    IndicatorGroup,
+    RiskAnswer,
+    RiskAssessment,
+    RiskIndicator,
+    RiskTool,
+    Timing,
+    ToolStatus,
+)
+
+__all__ = [
+    "BAND_ORDER",
+    "ActionStatus",
+    "Alias",
+    "AliasKind",
+    "CaseEvent",
+    "CaseEventKind",
+    "CaseStatus",
+    "ClosureReason",
+    "Consent",
+    "Contact",
+    "ContactKind",
+    "EducationStatus",
+    "EpisodeKind",
+    "EqualityMonitoring",
+    "Gender",
+    "IndicatorGroup",
+    "InterviewStatus",
+    "KeyContact",
+    "LookedAfterStatus",
+    "MissingEpisode",
+    "Placement",
+    "PlacementType",
+    "PlanAction",
+    "Referral",
+    "ReferralStatus",
+    "RiskAnswer",
+    "RiskAssessment",
+    "RiskBand",
+    "RiskIndicator",
+    "RiskTool",
+    "SafetyPlan",
+    "ScreeningDecision",
+    "Timing",
+    "ToolStatus",
+    "Urgency",
+    "YoungPerson",
+    "band_rank",
+]
