@@ -129,7 +129,11 @@ class JusticeWriter:
     ) -> None:
         rng, world, area, agencies = self.rng, self.world, self.area, self.agencies
         investigation_id = world.next_id("IN")
-        opened = area.start + timedelta(days=rng.randrange((area.end - area.start).days))
+        # Investigations open while the children are being worked with, not years later.
+        first_known = min(child.referred_on or area.start for child in victims)
+        opened = min(
+            area.end - timedelta(days=1), first_known + timedelta(days=rng.randint(0, 240))
+        )
         closed = (
             None
             if ending in {"open", "convicted", "acquitted"}
