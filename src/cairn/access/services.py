@@ -222,8 +222,8 @@ def share_record(
 ) -> RecordShare:
     """Open a record to another team: a disclosure, audited with its recipient and basis."""
     user = _require(actor, Perm.SHARE_RECORDS)
-    if not can_view(user, record) or _via_break_glass_only(user, record):
-        raise PermissionDenied("Only a team that holds this record may share it.")
+    if not can_view(user, record) or not _holds(user, record):
+        raise PermissionDenied("Only the team that holds this record may share it.")
     if lawful_basis not in LawfulBasis.values or lawful_basis == LawfulBasis.OWNER:
         raise ValidationError({"lawful_basis": "Choose the lawful basis for sharing"})
     content_type = ContentType.objects.get_for_model(record)
@@ -254,15 +254,20 @@ def share_record(
     return share
 
 
-def _via_break_glass_only(user: User, record: Model) -> bool:
-    content_type = ContentType.objects.get_for_model(record)
-    return not (
+def _holds(user: User, record: Model) -> bool:
+    """Whether one of the user's teams is the record's holding team (its owner share).
+
+    Only the holding team decides who else may see a record: a team it was shared with, or
+    someone using break-glass, can read it but not pass it on or change its sharing.
+    """
+    return (
         RecordShare.objects.active()
-        .filter(content_type=content_type, object_id=record.pk)
-        .filter(team_id__in=user.team_ids())
-        .exists()
-        or RecordShare.objects.active()
-        .filter(content_type=content_type, object_id=record.pk, user=user)
+        .filter(
+            content_type=ContentType.objects.get_for_model(record),
+            object_id=record.pk,
+            lawful_basis=LawfulBasis.OWNER,
+            team_id__in=user.team_ids(),
+        )
         .exists()
     )
 
@@ -274,8 +279,8 @@ def share_revoke(*, actor: Actor, share: RecordShare) -> RecordShare:
     if share.revoked_at is not None:
         raise ValidationError("This share was already revoked.")
     record = share.content_type.get_object_for_this_type(pk=share.object_id)
-    if _via_break_glass_only(user, record):
-        raise PermissionDenied("Only a team that holds this record may change its sharing.")
+    if not _holds(user, record):
+        raise PermissionDenied("Only the team that holds this record may change its sharing.")
     with transaction.atomic():
         share.revoked_at = timezone.now()
         share.revoked_by = user

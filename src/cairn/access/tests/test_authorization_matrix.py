@@ -489,11 +489,11 @@ def test_other_team_sees_only_the_restricted_stub_and_no_consultation_is_logged(
 
 
 def test_other_team_list_does_not_show_records_it_has_no_need_to_know(world, sign_in):
-    response = sign_in(world.users["outsider"]).get("/young-people/")
+    response = sign_in(world.users["outsider"]).get("/young-people/team/")
 
     assert response.status_code == 200
     assert "Ellie" not in response.content.decode()
-    assert "0 records" in response.content.decode()
+    assert "Open cases held by your teams (0)" in response.content.decode()
 
 
 def test_administrator_in_the_holding_team_cannot_read_the_record(world, sign_in, make_user):

@@ -51,11 +51,11 @@ def test_the_list_page_logs_one_consultation_naming_every_record_shown(team, mak
     YoungPersonFactory()  # another team's record, not shown
     practitioner = make_user(Role.PRACTITIONER, team=team)
 
-    sign_in(practitioner).get("/young-people/")
+    sign_in(practitioner).get("/young-people/team/")
 
     [entry] = consultations(practitioner)
     assert sorted(entry.record_ids) == sorted(str(record.pk) for record in shown)
-    assert entry.summary == "Listed young people"
+    assert entry.summary == "Viewed team caseload"
 
 
 def test_a_search_logs_its_terms_and_the_records_found(team, make_user, sign_in):
@@ -63,7 +63,7 @@ def test_a_search_logs_its_terms_and_the_records_found(team, make_user, sign_in)
     YoungPersonFactory(holding_team=team, given_name="Maya")
     practitioner = make_user(Role.PRACTITIONER, team=team)
 
-    response = sign_in(practitioner).get("/young-people/", {"name": "ellie"})
+    response = sign_in(practitioner).get("/young-people/search/", {"name": "ellie"})
 
     assert "Ellie" in response.content.decode() and "Maya" not in response.content.decode()
     [entry] = consultations(practitioner)
@@ -74,7 +74,7 @@ def test_a_search_logs_its_terms_and_the_records_found(team, make_user, sign_in)
 def test_a_search_that_finds_nothing_is_still_logged_with_its_terms(team, make_user, sign_in):
     practitioner = make_user(Role.PRACTITIONER, team=team)
 
-    sign_in(practitioner).get("/young-people/", {"name": "nobody"})
+    sign_in(practitioner).get("/young-people/search/", {"name": "nobody"})
 
     [entry] = consultations(practitioner)
     assert entry.record_ids == []

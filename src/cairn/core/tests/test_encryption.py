@@ -56,7 +56,9 @@ def test_rotating_keys_re_encrypts_everything_for_the_new_key_alone(settings):
     assert YoungPerson.objects.get(pk=empty.pk).summary == ""
     entry = AuditEntry.objects.filter(action=Action.ALTERATION).last()
     assert entry.summary == "Rotated field-encryption keys"
-    assert entry.detail == {"reencrypted": {"youngpeople.YoungPerson.summary": 3}}
+    reencrypted = entry.detail["reencrypted"]
+    assert reencrypted["youngpeople.YoungPerson.summary"] == 3
+    assert sum(reencrypted.values()) == 3
 
 
 def test_a_missing_key_gives_a_clear_error(settings):

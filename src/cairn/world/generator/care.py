@@ -74,6 +74,7 @@ def band_for(rng: random.Random, child: Person, on: date) -> str:
         and child.exploited_to is not None
         and child.exploited_from <= on <= child.exploited_to
     )
+    options: tuple[tuple[str, int], ...]
     if current:
         options = (("significant", 80), ("moderate", 15), ("mild", 5))
     elif child.status == "exploited":
@@ -205,14 +206,10 @@ def write_missing(
     Returns what children said in return home interviews, which becomes intelligence.
     """
     episodes: list[tuple[datetime, Person, Contact | None]] = []
-    for contact in contacts:
-        for child in contact.reported_missing:
+    for seen in contacts:
+        for child in seen.reported_missing:
             episodes.append(
-                (
-                    datetime(contact.day.year, contact.day.month, contact.day.day, contact.hour),
-                    child,
-                    contact,
-                )
+                (datetime(seen.day.year, seen.day.month, seen.day.day, seen.hour), child, seen)
             )
     days = (area.end - area.start).days
     for child in area.children:

@@ -35,14 +35,26 @@ class YoungPersonForm(GovukForm):
     estimated_age = forms.IntegerField(
         label="Estimated age", required=False, min_value=0, max_value=30
     )
-    gender = forms.ChoiceField(label="Gender", choices=Gender.choices)
+    gender = forms.ChoiceField(
+        label="Gender", choices=Gender.choices, required=False, initial=Gender.NOT_KNOWN
+    )
     phone = forms.CharField(label="Young person's phone number", required=False, max_length=30)
     area = forms.CharField(label="Area", required=False, max_length=100)
-    looked_after = forms.ChoiceField(label="Looked-after status", choices=LookedAfterStatus.choices)
+    looked_after = forms.ChoiceField(
+        label="Looked-after status",
+        choices=LookedAfterStatus.choices,
+        required=False,
+        initial=LookedAfterStatus.NOT_KNOWN,
+    )
     responsible_authority = forms.CharField(
         label="Responsible local authority", required=False, max_length=200
     )
-    education_status = forms.ChoiceField(label="Education", choices=EducationStatus.choices)
+    education_status = forms.ChoiceField(
+        label="Education",
+        choices=EducationStatus.choices,
+        required=False,
+        initial=EducationStatus.NOT_KNOWN,
+    )
     communication_needs = forms.CharField(
         label="Communication needs",
         required=False,
@@ -61,6 +73,20 @@ class YoungPersonForm(GovukForm):
         help_text="Kept encrypted. Record facts and their source.",
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    # Left unanswered, these are recorded as "not known" rather than refused.
+    _NOT_KNOWN_DEFAULTS = {
+        "gender": Gender.NOT_KNOWN,
+        "looked_after": LookedAfterStatus.NOT_KNOWN,
+        "education_status": EducationStatus.NOT_KNOWN,
+    }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for name, default in self._NOT_KNOWN_DEFAULTS.items():
+            if not cleaned.get(name):
+                cleaned[name] = default.value
+        return cleaned
 
 
 class YoungPersonCreateForm(YoungPersonForm):
@@ -124,8 +150,13 @@ class EqualityForm(GovukForm):
     nationality = forms.CharField(label="Nationality", required=False, max_length=100)
 
 
+class WorkerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.display_name
+
+
 class AllocateForm(GovukForm):
-    key_worker = forms.ModelChoiceField(
+    key_worker = WorkerChoiceField(
         label="Key worker", queryset=User.objects.none(), required=False, empty_label="No one"
     )
     note = forms.CharField(label="Note", required=False, max_length=300)
@@ -135,7 +166,6 @@ class AllocateForm(GovukForm):
         field = self.fields["key_worker"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = workers
-        field.label_from_instance = lambda user: user.display_name  # type: ignore[method-assign]
 
 
 class CloseForm(GovukForm):

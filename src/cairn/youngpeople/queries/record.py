@@ -35,7 +35,7 @@ from cairn.youngpeople.names import name_words, phonetic_key, similarity
 RECENT_MISSING_DAYS = 30
 
 
-def _count(queryset: QuerySet, field: str = "young_person") -> Subquery:  # type: ignore[type-arg]
+def _count(queryset: QuerySet, field: str = "young_person") -> Subquery:
     return Subquery(
         queryset.order_by().values(field).annotate(total=Count("pk")).values("total")[:1],
         output_field=IntegerField(),
@@ -129,7 +129,8 @@ def young_people_search(actor: Actor, search: Search, *, limit: int = 200) -> Se
     if search.area.strip():
         queryset = queryset.filter(area__icontains=search.area.strip())
     if search.band:
-        queryset = queryset.filter(risk_band=search.band)
+        # An annotation of with_case_summary(), which the type checker cannot see.
+        queryset = queryset.filter(**{"risk_band": search.band})
     terms = search.terms()
     records = list(
         list_records(

@@ -17,9 +17,9 @@ def overdue_reviews(actor: Actor, base: QuerySet[YoungPerson]) -> Sequence[Young
     """Open cases whose latest assessment's review date has passed, or that have none."""
     today = timezone.localdate()
     queryset = with_case_summary(base.filter(status=CaseStatus.OPEN))
-    queryset = queryset.filter(next_review_due__lt=today) | queryset.filter(
-        next_review_due__isnull=True
+    # next_review_due is an annotation of with_case_summary().
+    queryset = queryset.filter(**{"next_review_due__lt": today}) | queryset.filter(
+        **{"next_review_due__isnull": True}
     )
-    return list_records(
-        actor, queryset.order_by("next_review_due"), purpose="Viewed overdue reviews"
-    )
+    ordered = queryset.order_by("next_review_due")  # type: ignore[misc]
+    return list_records(actor, ordered, purpose="Viewed overdue reviews")

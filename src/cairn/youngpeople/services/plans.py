@@ -94,7 +94,7 @@ def plan_action_set_status(*, actor: Actor, plan_action: PlanAction, status: str
             plan_action.plan.young_person,
             Action.ALTERATION,
             f"Plan action marked {plan_action.get_status_display().lower()}",
-            action=plan_action.pk,
+            plan_action=plan_action.pk,
         )
     return plan_action
 
