@@ -93,13 +93,48 @@ def misspell(rng: random.Random, name: str) -> str:
     return name.lower()
 
 
+# Ofcom's numbers reserved for drama (TV, radio, film and fiction), 1,000 in each range: a
+# synthetic world's phones should ring no one. The first 1,000 mobiles use the drama mobile range,
+# further mobiles the first ten geographic ranges, landlines the last five. That covers the tiny and
+# local worlds (the demo and the tests). Larger worlds, used only for benchmarks on this machine,
+# continue with mobile- and landline-shaped numbers outside these ranges.
+DRAMA_MOBILE = "07700900"
+DRAMA_GEOGRAPHIC = (
+    "01134960",
+    "01144960",
+    "01154960",
+    "01164960",
+    "01174960",
+    "01184960",
+    "01214960",
+    "01314960",
+    "01414960",
+    "01514960",
+    "01614960",
+    "01914980",
+    "02079460",
+    "02920180",
+    "01632960",
+)
+_MOBILE_OVERFLOW = DRAMA_GEOGRAPHIC[:10]
+_LANDLINES = DRAMA_GEOGRAPHIC[10:]
+
+
 def mobile_number(index: int) -> str:
-    """A unique mobile-shaped number for the nth phone: a fixed permutation, so never repeated."""
+    """A unique number for the nth mobile: Ofcom drama ranges first, then a fixed permutation."""
+    if index < 1000:
+        return f"{DRAMA_MOBILE}{index:03d}"
+    overflow = index - 1000
+    if overflow < 1000 * len(_MOBILE_OVERFLOW):
+        return f"{_MOBILE_OVERFLOW[overflow // 1000]}{overflow % 1000:03d}"
     scrambled = (index * 48_271 + 12_345_679) % 100_000_000
     return f"07{'45789'[index % 5]}{scrambled:08d}"
 
 
 def landline_number(index: int, area_index: int) -> str:
+    """A unique number for the nth landline: Ofcom drama ranges first, then a permutation."""
+    if index < 1000 * len(_LANDLINES):
+        return f"{_LANDLINES[index // 1000]}{index % 1000:03d}"
     scrambled = (index * 7_919 + 1_234_567) % 10_000_000
     return f"01{(area_index % 80) + 20:02d}{scrambled:07d}"
 
