@@ -19,7 +19,9 @@ from cairn.youngpeople.models import (
     RiskBand,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"})
+# A date picker's value must be ISO (yyyy-mm-dd) whatever the locale's display format,
+# or the browser shows the field empty.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class YoungPersonForm(GovukForm):

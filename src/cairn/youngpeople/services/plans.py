@@ -24,16 +24,21 @@ from cairn.youngpeople.models import (
 from cairn.youngpeople.services.common import audit_case, require_editor
 
 
-def _check_action(action: Mapping[str, Any]) -> dict[str, Any]:
+def _check_action(action: Mapping[str, Any], young_person: YoungPerson) -> dict[str, Any]:
+    """One action, checked. Errors name the action's own fields; a form without them shows
+    them above the form."""
     if not str(action.get("description", "")).strip():
-        raise ValidationError({"actions": "Every action needs a description"})
+        raise ValidationError({"description": "Every action needs a description"})
     if not isinstance(action.get("due_on"), date):
-        raise ValidationError({"actions": "Every action needs a due date"})
+        raise ValidationError({"due_on": "Every action needs a due date"})
     owner = action.get("owner")
     if owner is not None and not isinstance(owner, User):
-        raise ValidationError({"actions": "An action's owner must be a Cairn user"})
+        raise ValidationError({"owner": "An action's owner must be a Cairn user"})
+    # A Cairn user who owns an action must be able to see the case: a member of the holding team.
+    if owner is not None and young_person.holding_team_id not in owner.team_ids():
+        raise ValidationError({"owner": "An action's owner must be in the team holding the case"})
     if owner is None and not str(action.get("owner_name", "")).strip():
-        raise ValidationError({"actions": "Every action needs an owner"})
+        raise ValidationError({"owner_name": "Every action needs an owner"})
     return {
         "description": str(action["description"]).strip(),
         "due_on": action["due_on"],
@@ -56,7 +61,7 @@ def safety_plan_create(
         raise ValidationError({"summary": "Describe the plan"})
     if review_on < timezone.localdate():
         raise ValidationError({"review_on": "The review date must be today or later"})
-    checked = [_check_action(action) for action in actions]
+    checked = [_check_action(action, young_person) for action in actions]
     with transaction.atomic():
         young_person.safety_plans.filter(superseded_at__isnull=True).update(
             superseded_at=timezone.now()
@@ -73,7 +78,7 @@ def plan_action_add(*, actor: Actor, plan: SafetyPlan, **action: Any) -> PlanAct
     require_editor(actor, plan.young_person)
     if plan.superseded_at is not None:
         raise ValidationError("This plan has been replaced; add actions to the current plan.")
-    checked = _check_action(action)
+    checked = _check_action(action, plan.young_person)
     with transaction.atomic():
         plan_action = PlanAction.objects.create(plan=plan, **checked)
         audit_case(actor, plan.young_person, Action.ALTERATION, "Added a plan action", plan=plan.pk)
@@ -84,6 +89,10 @@ def plan_action_set_status(*, actor: Actor, plan_action: PlanAction, status: str
     require_editor(actor, plan_action.plan.young_person)
     if status not in ActionStatus.values:
         raise ValidationError({"status": "Choose open, done or cancelled"})
+    if plan_action.plan.superseded_at is not None:
+        raise ValidationError(
+            "This plan has been replaced; change the actions of the current plan."
+        )
     with transaction.atomic():
         plan_action.status = status
         plan_action.completed_at = timezone.now() if status == ActionStatus.DONE else None
