@@ -161,8 +161,20 @@ def calibrate(scale: Scale, world: WorldState) -> list[Figure]:
         )
     victims = sum(value for key, value in figures.items() if key.startswith("victim_age:"))
     if victims:
-        aged = figures["victim_age:14"] + figures["victim_age:15"]
-        table.append(Figure("victims aged 14-15, % (most common ages)", 50, 100 * aged / victims))
+        # "Victims most often 14-15": the 14-15 band must be the largest two-year band.
+        def share(first: int) -> float:
+            aged = figures[f"victim_age:{first}"] + figures[f"victim_age:{first + 1}"]
+            return 100 * aged / victims
+
+        largest_other = max(share(first) for first in (8, 10, 12, 16, 18, 20))
+        table.append(
+            Figure(
+                "victims aged 14-15, % (>= any other 2-year band)",
+                round(largest_other, 1),
+                share(14),
+                at_least=True,
+            )
+        )
     years = Counter(key.split(":")[1] for key in figures if key.startswith("high_risk:"))
     if scale.name == "national":
         per_year = sum(years.values()) / scale.years
