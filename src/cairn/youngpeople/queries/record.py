@@ -113,7 +113,15 @@ def name_filter(name: str) -> Q:
 
 
 def _name_rank(young_person: YoungPerson, name: str) -> float:
-    candidates = [young_person.full_name, young_person.preferred_name]
+    """How close the nearest of the young person's names or aliases is to the query, so a
+    record found by an alias ranks by that alias, not below every name that merely sounds alike."""
+    candidates = [
+        young_person.full_name,
+        young_person.given_name,
+        young_person.family_name,
+        young_person.preferred_name,
+        *(alias.name for alias in young_person.aliases.all()),
+    ]
     return max(similarity(name, candidate) for candidate in candidates if candidate)
 
 
@@ -123,7 +131,7 @@ def young_people_search(actor: Actor, search: Search, *, limit: int = 200) -> Se
     if not search.include_closed:
         queryset = queryset.filter(status=CaseStatus.OPEN)
     if search.name.strip():
-        queryset = queryset.filter(name_filter(search.name)).distinct()
+        queryset = queryset.filter(name_filter(search.name)).distinct().prefetch_related("aliases")
     if search.date_of_birth:
         queryset = queryset.filter(date_of_birth=search.date_of_birth)
     if search.area.strip():

@@ -64,7 +64,9 @@ def normalise_phone(raw: str) -> str:
         number = phonenumbers.parse(raw, "GB")
     except phonenumbers.NumberParseException as error:
         raise ValidationError({"phone": f"“{raw}” is not a phone number"}) from error
-    if not phonenumbers.is_possible_number(number):
+    # "Possible only locally" (a number without its area code) cannot be dialled from a case.
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    if reason != phonenumbers.ValidationResult.IS_POSSIBLE:
         raise ValidationError({"phone": f"“{raw}” is not a possible phone number"})
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
@@ -164,28 +166,39 @@ def young_person_update(
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}")
-    changed = [name for name in fields if getattr(young_person, name) != fields[name]]
-    for name in changed:
-        setattr(young_person, name, fields[name])
-    _validate(young_person)
-    if "phone" in fields and "phone" not in changed and young_person.phone != fields["phone"]:
-        changed.append("phone")
-    with transaction.atomic():
-        # Optimistic locking: a stale edit never overwrites someone else's newer one.
-        updated = YoungPerson.objects.filter(pk=young_person.pk, version=expected_version).update(
-            **{name: getattr(young_person, name) for name in changed},
-            version=expected_version + 1,
-            updated_at=timezone.now(),
-        )
-        if not updated:
-            raise ValidationError(
-                "Someone else changed this record after you opened it. "
-                "Reload it to see their changes, then make yours again."
+    saved = {name: getattr(young_person, name) for name in fields}
+    for name, value in fields.items():
+        setattr(young_person, name, value)
+    try:
+        _validate(young_person)
+        # Compared after normalising, so "07700 900123" for "+447700900123" is no change.
+        changed = [name for name in fields if getattr(young_person, name) != saved[name]]
+        with transaction.atomic():
+            # Optimistic locking: a stale edit never overwrites someone else's newer one.
+            updated = YoungPerson.objects.filter(
+                pk=young_person.pk, version=expected_version
+            ).update(
+                **{name: getattr(young_person, name) for name in changed},
+                version=expected_version + 1,
+                updated_at=timezone.now(),
             )
-        refresh_name_keys(young_person)
-        audit_case(
-            actor, young_person, Action.ALTERATION, "Changed young person's record", fields=changed
-        )
+            if not updated:
+                raise ValidationError(
+                    "Someone else changed this record after you opened it. "
+                    "Reload it to see their changes, then make yours again."
+                )
+            refresh_name_keys(young_person)
+            audit_case(
+                actor,
+                young_person,
+                Action.ALTERATION,
+                "Changed young person's record",
+                fields=changed,
+            )
+    except ValidationError:
+        # The caller's copy shows the record as saved, not as the refused change left it.
+        young_person.refresh_from_db()
+        raise
     young_person.refresh_from_db()
     return young_person
 

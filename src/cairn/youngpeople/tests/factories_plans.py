@@ -68,7 +68,7 @@ def _tool() -> RiskTool:
         version=1,
         defaults={
             "source": "Test data",
-            "status": "published",
+            "status": "retired",
             "bands": [
                 {"band": RiskBand.NOT_AT_RISK.value, "min_score": 0},
                 {"band": RiskBand.MILD.value, "min_score": 6},
