@@ -10,10 +10,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from cairn.youngpeople.models import InterviewStatus, YoungPerson
+from cairn.youngpeople.models import ActionStatus, CaseEventKind, InterviewStatus, YoungPerson
 
 
 @dataclass(frozen=True)
@@ -72,15 +72,24 @@ def chronology(
 _ONE_DAY = timedelta(days=1)
 
 
+def _url(name: str, *args: object) -> str:
+    """A link to the event's page, or none if that page is not (yet) part of Cairn."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
 @chronology_provider("referral", "Referrals")
 def _referrals(young_person: YoungPerson) -> Iterable[ChronologyEvent]:
     for referral in young_person.referrals.all():
+        url = _url("youngpeople:referral-detail", referral.pk)
         yield ChronologyEvent(
             at=referral.received_at,
             kind="referral",
             title=f"Referral received from {referral.referrer_organisation}",
             detail=f"Urgency: {referral.get_urgency_display()}",
-            url=reverse("youngpeople:referral-detail", args=[referral.pk]),
+            url=url,
         )
         if referral.decided_at:
             yield ChronologyEvent(
@@ -88,6 +97,7 @@ def _referrals(young_person: YoungPerson) -> Iterable[ChronologyEvent]:
                 kind="referral",
                 title=f"Referral screened: {referral.get_status_display()}",
                 detail=referral.decision_reason,
+                url=url,
             )
 
 
@@ -102,25 +112,40 @@ def _assessments(young_person: YoungPerson) -> Iterable[ChronologyEvent]:
             kind="assessment",
             title=f"Risk assessment: {assessment.get_band_display()}",
             detail=detail,
-            url=reverse("youngpeople:assessment-detail", args=[young_person.pk, assessment.pk]),
+            url=_url("youngpeople:assessment-detail", young_person.pk, assessment.pk),
         )
 
 
 @chronology_provider("missing", "Missing episodes")
 def _missing(young_person: YoungPerson) -> Iterable[ChronologyEvent]:
     for episode in young_person.missing_episodes.all():
-        url = reverse("youngpeople:missing-detail", args=[young_person.pk, episode.pk])
+        url = _url("youngpeople:missing-detail", young_person.pk, episode.pk)
+        reference = (
+            f"; police reference {episode.police_reference}" if episode.police_reference else ""
+        )
         yield ChronologyEvent(
             at=episode.started_at,
             kind="missing",
             title=f"Went {episode.get_kind_display().lower()}",
-            detail=f"Reported by {episode.reported_by}",
+            detail=f"Reported by {episode.reported_by}{reference}",
             url=url,
         )
         if episode.ended_at:
             where = f" at {episode.where_found}" if episode.where_found else ""
             yield ChronologyEvent(
-                at=episode.ended_at, kind="missing", title=f"Returned or found{where}", url=url
+                at=episode.ended_at,
+                kind="missing",
+                title=f"Returned or found{where}",
+                detail=f"Who with: {episode.found_with}" if episode.found_with else "",
+                url=url,
+            )
+        if episode.interview_offered_at:
+            declined = episode.interview_status == InterviewStatus.DECLINED
+            yield ChronologyEvent(
+                at=episode.interview_offered_at,
+                kind="missing",
+                title="Return-home interview offered" + (" and declined" if declined else ""),
+                url=url,
             )
         if episode.interview_status == InterviewStatus.DONE and episode.interview_done_at:
             yield ChronologyEvent(
@@ -130,17 +155,11 @@ def _missing(young_person: YoungPerson) -> Iterable[ChronologyEvent]:
                 detail=f"By {episode.interview_by}",
                 url=url,
             )
-        elif episode.interview_status == InterviewStatus.DECLINED and episode.interview_offered_at:
-            yield ChronologyEvent(
-                at=episode.interview_offered_at,
-                kind="missing",
-                title="Return-home interview declined",
-                url=url,
-            )
 
 
 @chronology_provider("contact", "Contacts and visits")
 def _contacts(young_person: YoungPerson) -> Iterable[ChronologyEvent]:
+    url = _url("youngpeople:contact-list", young_person.pk)
     for contact in young_person.contacts.select_related("worker"):
         worker = contact.worker.display_name if contact.worker else ""
         yield ChronologyEvent(
@@ -148,25 +167,43 @@ def _contacts(young_person: YoungPerson) -> Iterable[ChronologyEvent]:
             kind="contact",
             title=contact.get_kind_display(),
             detail=", ".join(part for part in (worker, contact.with_whom) if part),
+            url=url,
         )
 
 
 @chronology_provider("plan", "Plans")
 def _plans(young_person: YoungPerson) -> Iterable[ChronologyEvent]:
-    for plan in young_person.safety_plans.prefetch_related("actions"):
+    url = _url("youngpeople:plan", young_person.pk)
+    for plan in young_person.safety_plans.select_related("created_by").prefetch_related("actions"):
+        actions = plan.actions.all()
+        by = f" by {plan.created_by.display_name}" if plan.created_by else ""
         yield ChronologyEvent(
             at=plan.created_at,
             kind="plan",
-            title="Safety plan made",
-            detail=f"{plan.actions.count()} actions; review by {plan.review_on:%d %b %Y}",
+            title=f"Safety plan made{by}",
+            detail=f"{len(actions)} actions; review by {plan.review_on:%d %b %Y}",
+            url=url,
         )
-        for action in plan.actions.all():
-            if action.completed_at:
+        if plan.superseded_at:
+            yield ChronologyEvent(
+                at=plan.superseded_at, kind="plan", title="Safety plan replaced", url=url
+            )
+        for action in actions:
+            if action.status == ActionStatus.DONE and action.completed_at:
                 yield ChronologyEvent(
                     at=action.completed_at,
                     kind="plan",
                     title="Plan action done",
                     detail=action.description,
+                    url=url,
+                )
+            elif action.status == ActionStatus.CANCELLED:
+                yield ChronologyEvent(
+                    at=action.updated_at,
+                    kind="plan",
+                    title="Plan action cancelled",
+                    detail=action.description,
+                    url=url,
                 )
 
 
@@ -174,7 +211,7 @@ def _plans(young_person: YoungPerson) -> Iterable[ChronologyEvent]:
 def _case_events(young_person: YoungPerson) -> Iterable[ChronologyEvent]:
     for event in young_person.case_events.select_related("key_worker"):
         title = event.get_kind_display()
-        if event.kind == "allocated":
+        if event.kind == CaseEventKind.ALLOCATED:
             title = "Allocated to " + (
                 event.key_worker.display_name if event.key_worker else "no one"
             )

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from cairn.access.actor import Actor
@@ -128,8 +129,11 @@ def return_interview_record(
     done_at: datetime | None = None,
     interviewer: str = "",
     learned: str = "",
+    expected_version: int | None = None,
 ) -> MissingEpisode:
-    """The return-home interview: offered (within 72 hours of return), then done or declined."""
+    """The return-home interview: offered (within 72 hours of return), then done or declined.
+
+    With `expected_version`, refuses to overwrite a newer change made by someone else."""
     require_editor(actor, episode.young_person)
     errors: dict[str, str] = {}
     if episode.ended_at is None:
@@ -147,32 +151,33 @@ def return_interview_record(
             errors["done_at"] = "Enter when the interview took place"
         elif offered_at is not None and done_at < offered_at:
             errors["done_at"] = "The interview takes place after it is offered"
+        elif done_at > timezone.now():
+            errors["done_at"] = "The interview time must be now or in the past"
         if not interviewer.strip():
             errors["interviewer"] = "Enter who did the interview"
     if errors:
         raise ValidationError(errors)
+    values = {
+        "interview_status": status,
+        "interview_offered_at": offered_at,
+        "interview_done_at": done_at if status == InterviewStatus.DONE else None,
+        "interview_by": interviewer.strip(),
+        "interview_learned": learned,
+    }
     with transaction.atomic():
-        episode.interview_status = status
-        episode.interview_offered_at = offered_at
-        episode.interview_done_at = done_at if status == InterviewStatus.DONE else None
-        episode.interview_by = interviewer.strip()
-        episode.interview_learned = learned
-        episode.version += 1
-        episode.save(
-            update_fields=[
-                "interview_status",
-                "interview_offered_at",
-                "interview_done_at",
-                "interview_by",
-                "interview_learned",
-                "version",
-            ]
-        )
+        rows = MissingEpisode.objects.filter(pk=episode.pk)
+        if expected_version is not None:
+            rows = rows.filter(version=expected_version)
+        if not rows.update(**values, version=F("version") + 1):
+            raise ValidationError(
+                "Someone else changed this episode after you opened it. Reload it and try again."
+            )
         audit_case(
             actor,
             episode.young_person,
             Action.COLLECTION,
-            f"Return-home interview: {episode.get_interview_status_display().lower()}",
+            f"Return-home interview: {InterviewStatus(status).label.lower()}",
             episode=episode.pk,
         )
+    episode.refresh_from_db()
     return episode
