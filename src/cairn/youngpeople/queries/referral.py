@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from cairn.access.actor import Actor
 from cairn.access.models import User
 from cairn.access.queries import list_records, open_record, reference_for, visible_q
-from cairn.youngpeople.models import Referral, ReferralStatus, YoungPerson
+from cairn.youngpeople.models import Referral, ReferralStatus, Urgency, YoungPerson
 from cairn.youngpeople.names import name_words, phonetic_key, similarity
 
 
@@ -23,11 +23,22 @@ def referral_open(actor: Actor, pk: int, *, purpose: str = "Viewed referral") ->
     return open_record(actor, _base(), pk, purpose=purpose)
 
 
+# Screening order: immediate risk first, then urgent, then routine; oldest first within each.
+_URGENCY_RANK = Case(
+    When(urgency=Urgency.IMMEDIATE, then=Value(0)),
+    When(urgency=Urgency.URGENT, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
 def referrals_awaiting_screening(actor: Actor, *, team_ids: Sequence[int]) -> Sequence[Referral]:
+    """The teams' referrals awaiting screening, most urgent first, then oldest first."""
     queryset = _base().filter(
         receiving_team_id__in=team_ids, status=ReferralStatus.AWAITING_SCREENING
     )
-    return list_records(actor, queryset.order_by("received_at"), purpose="Viewed referrals")
+    ordered = queryset.order_by(_URGENCY_RANK, "received_at", "id")
+    return list_records(actor, ordered, purpose="Viewed referrals")
 
 
 @dataclass

@@ -20,6 +20,7 @@ from cairn.audit.models import Action
 from cairn.audit.services import audit_record, record_label
 from cairn.youngpeople.models import (
     Alias,
+    AliasKind,
     Consent,
     Referral,
     ReferralStatus,
@@ -66,11 +67,14 @@ def referral_create(
     estimated_age: int | None = None,
     phone: str = "",
     area: str = "",
+    young_person: YoungPerson | None = None,
     confirmed_different: bool = False,
     synthetic: bool = False,
     external_id: str = "",
     received_at: Any = None,
 ) -> Referral:
+    """Receive a referral. `young_person` is the record the referrer says is this child (they
+    must be able to see it); the receiving team attaches the referral to it when screening."""
     user = actor.user
     if not actor.is_system and (user is None or not user.can(Perm.EDIT_PERSON_RECORDS)):
         raise PermissionDenied("Your role cannot make referrals.")
@@ -100,8 +104,14 @@ def referral_create(
     unknown = [code for code in chosen if code not in known]
     if unknown:
         errors["concerns"] = f"Unknown indicator: {', '.join(unknown)}"
+    if young_person is not None and confirmed_different:
+        errors["existing_young_person"] = (
+            "Choose either the record that is this child or “none of these”, not both"
+        )
     if errors:
         raise ValidationError(errors)
+    if young_person is not None and not actor.is_system and not can_view(user, young_person):
+        raise PermissionDenied("You can link a referral only to a record you can see.")
     with transaction.atomic():
         referral = Referral.objects.create(
             receiving_team=receiving_team,
@@ -122,6 +132,7 @@ def referral_create(
             urgency=urgency,
             consent=consent,
             lawful_basis=lawful_basis,
+            young_person=young_person,
             confirmed_different=confirmed_different,
             synthetic=synthetic,
             external_id=external_id,
@@ -140,6 +151,21 @@ def referral_create(
     return referral
 
 
+def _add_referred_names(young_person: YoungPerson, referral: Referral) -> None:
+    """Keep the names the referrer used (their aliases, and their spelling of the name when it
+    differs) on the record the referral is attached to, so later checks find them."""
+    known = {name.lower() for name in young_person.aliases.values_list("name", flat=True)}
+    known |= {young_person.full_name.lower(), young_person.preferred_name.lower()}
+    new_aliases: list[Alias] = []
+    referred = [(referral.subject_name.strip(), AliasKind.SPELLING)]
+    referred += [(name.strip(), AliasKind.ALIAS) for name in referral.aliases.split(",")]
+    for name, kind in referred:
+        if name and name.lower() not in known:
+            known.add(name.lower())
+            new_aliases.append(Alias(young_person=young_person, name=name, kind=kind))
+    Alias.objects.bulk_create(new_aliases)
+
+
 def referral_screen(
     *,
     actor: Actor,
@@ -156,8 +182,6 @@ def referral_screen(
             raise PermissionDenied("Your role cannot screen referrals.")
         if referral.receiving_team_id not in user.team_ids():
             raise PermissionDenied("Only the receiving team screens a referral.")
-    if referral.status != ReferralStatus.AWAITING_SCREENING:
-        raise ValidationError("This referral has already been screened.")
     if decision not in ScreeningDecision.values:
         raise ValidationError({"decision": "Choose a screening decision"})
     if not reason.strip():
@@ -165,6 +189,10 @@ def referral_screen(
     if young_person is not None and not actor.is_system and not can_view(user, young_person):
         raise PermissionDenied("You can attach a referral only to a record you can see.")
     with transaction.atomic():
+        # Locked, so two people screening at once cannot both decide it.
+        current = Referral.objects.select_for_update().only("status").get(pk=referral.pk)
+        if current.status != ReferralStatus.AWAITING_SCREENING:
+            raise ValidationError("This referral has already been screened.")
         if decision == ScreeningDecision.ACCEPT:
             if young_person is None:
                 young_person = young_person_create(
@@ -180,17 +208,7 @@ def referral_screen(
                     area=referral.area,
                 )
             else:
-                existing = {
-                    alias.lower() for alias in young_person.aliases.values_list("name", flat=True)
-                }
-                new_names = [
-                    name.strip()
-                    for name in referral.aliases.split(",")
-                    if name.strip() and name.strip().lower() not in existing
-                ]
-                Alias.objects.bulk_create(
-                    [Alias(young_person=young_person, name=name) for name in new_names]
-                )
+                _add_referred_names(young_person, referral)
                 refresh_name_keys(young_person)
             if key_worker is not None:
                 young_person_allocate(actor=actor, young_person=young_person, key_worker=key_worker)
