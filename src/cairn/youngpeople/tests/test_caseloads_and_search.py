@@ -304,6 +304,19 @@ def test_the_htmx_search_returns_only_the_results_fragment(searchable, practitio
     assert "Matching young people you may see (2)" in body and "Kaylee Brown" in body
 
 
+def test_restoring_the_search_page_from_history_returns_the_whole_page(
+    searchable, practitioner, sign_in
+):
+    response = sign_in(practitioner).get(
+        "/young-people/search/",
+        {"name": "Kayleigh"},
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+
+    body = response.content.decode()
+    assert "<html" in body and "<form" in body and "Kaylee Brown" in body
+
+
 def test_the_search_page_without_terms_explains_itself_and_lists_no_one(
     searchable, practitioner, sign_in
 ):

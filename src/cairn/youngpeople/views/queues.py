@@ -64,11 +64,11 @@ def search(request: AuthenticatedRequest) -> HttpResponse:
         )
         results = young_people_search(Actor.from_request(request), query)
     context = {"form": form, "results": results, "today": timezone.localdate(), "section": "search"}
-    template = (
-        "youngpeople/queues/_results.html"
-        if request.headers.get("HX-Request")
-        else ("youngpeople/queues/search.html")
+    # htmx asks for just the results; restoring a page from history needs all of it.
+    partial = request.headers.get("HX-Request") and not request.headers.get(
+        "HX-History-Restore-Request"
     )
+    template = "youngpeople/queues/_results.html" if partial else "youngpeople/queues/search.html"
     status = 400 if form.errors else 200
     return render(request, template, context, status=status)
 

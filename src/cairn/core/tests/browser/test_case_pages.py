@@ -235,3 +235,26 @@ def test_a_key_worker_makes_a_plan_adds_and_completes_an_action_and_logs_a_visit
     plan = SafetyPlan.objects.get(young_person=young_person)
     assert PlanAction.objects.get(plan=plan).status == ActionStatus.DONE
     assert Contact.objects.get(young_person=young_person).worker == case.practitioner
+
+
+def test_search_updates_the_results_in_place(
+    case: Case,
+    page: Page,
+    sign_in_browser: Callable[[User], None],
+    assert_page_ok: Callable[[], None],
+) -> None:
+    sign_in_browser(case.practitioner)
+    page.goto("/young-people/search/")
+    page.get_by_label("Name or alias").fill("Kayleigh")
+
+    with page.expect_request(lambda request: request.headers.get("hx-request") == "true"):
+        page.get_by_role("button", name="Search").click()
+
+    results = page.locator("#search-results")
+    expect(results).to_contain_text("Matching young people you may see (1)")
+    expect(results).to_contain_text("Jade Testchild")
+    expect(page).to_have_url(re.compile(r"/young-people/search/\?name=Kayleigh"))
+    # Only the results were swapped: the form keeps its answer and the page has one heading.
+    expect(page.get_by_label("Name or alias")).to_have_value("Kayleigh")
+    expect(page.get_by_role("heading", level=1)).to_have_count(1)
+    assert_page_ok()
