@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -250,7 +250,9 @@ def _shares(records: Sequence[Model]) -> list[dict[str, Any]]:
     return rows
 
 
-def _audit_entries(young_person: YoungPerson, referrals: Sequence[Referral]) -> list[dict[str, Any]]:
+def _audit_entries(
+    young_person: YoungPerson, referrals: Sequence[Referral]
+) -> list[dict[str, Any]]:
     """Entries naming the record or one of its referrals. record_ids is a JSON list of strings;
     its text contains '"<id>"' exactly when the list holds that id, on SQLite and PostgreSQL."""
     wanted = [(record_label(YoungPerson), young_person.pk)]
@@ -338,7 +340,9 @@ def _gather(young_person: YoungPerson) -> list[Section]:
                 for event in chronology(young_person)
             ],
         ),
-        Section("shares", "Who the record is shared with", None, _shares([young_person, *referrals])),
+        Section(
+            "shares", "Who the record is shared with", None, _shares([young_person, *referrals])
+        ),
         Section(
             "audit_entries",
             "Who has collected, changed, consulted or disclosed it",
@@ -386,14 +390,19 @@ def subject_access_export(
 # The PDF ----------------------------------------------------------------------------------------
 
 
+def _model_field(model: type[Model] | None, name: str) -> Field[Any, Any] | None:
+    if model is None:
+        return None
+    try:
+        found = model._meta.get_field(name)
+    except FieldDoesNotExist:  # a name the export added, such as "reference"
+        return None
+    return found if isinstance(found, Field) else None
+
+
 def _label(model: type[Model] | None, name: str) -> str:
-    if model is not None:
-        try:
-            verbose = str(model._meta.get_field(name).verbose_name)
-        except Exception:  # not a model field: a name the export added
-            verbose = name.replace("_", " ")
-    else:
-        verbose = name.replace("_", " ")
+    model_field = _model_field(model, name)
+    verbose = str(model_field.verbose_name) if model_field else name.replace("_", " ")
     return verbose[:1].upper() + verbose[1:]
 
 
@@ -410,13 +419,10 @@ def _shown(model: type[Model] | None, name: str, value: Any) -> Any:
         return {"nested": [_pairs(None, item) for item in value]}
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
-    if model is not None:
-        try:
-            choices = dict(model._meta.get_field(name).choices or ())  # type: ignore[union-attr]
-        except Exception:
-            choices = {}
-        if value in choices:
-            return str(choices[value])
+    model_field = _model_field(model, name)
+    choices = dict(model_field.choices or ()) if model_field else {}
+    if value in choices:
+        return str(choices[value])
     return str(value)
 
 

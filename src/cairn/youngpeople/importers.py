@@ -173,9 +173,9 @@ def _existing(model: type[Model], external_ids: Iterable[str]) -> dict[str, int]
     found: dict[str, int] = {}
     for start in range(0, len(wanted), BATCH):
         found.update(
-            model._default_manager.filter(external_id__in=wanted[start : start + BATCH]).values_list(
-                "external_id", "pk"
-            )
+            model._default_manager.filter(
+                external_id__in=wanted[start : start + BATCH]
+            ).values_list("external_id", "pk")
         )
     return found
 
@@ -331,9 +331,7 @@ def import_referrals(context: ImportContext, rows: Iterable[Row]) -> int:
     loaded = context.ids.setdefault("referrals", {})
     rows = list(rows)
     existing = _existing(Referral, (row["referral_id"] for _, row in rows))
-    people = YoungPerson.objects.in_bulk(
-        [people_ids[row["young_person_id"]] for _, row in rows]
-    )
+    people = YoungPerson.objects.in_bulk([people_ids[row["young_person_id"]] for _, row in rows])
     referrals: list[Referral] = []
     for _, row in rows:
         external_id = row["referral_id"]
@@ -466,9 +464,7 @@ def import_risk_assessments(context: ImportContext, rows: Iterable[Row]) -> int:
         return 0
     tool = current_tool()
     indicators = {indicator.code: indicator for indicator in tool.indicators.all()}
-    people = YoungPerson.objects.in_bulk(
-        [people_ids[row["young_person_id"]] for row in new_rows]
-    )
+    people = YoungPerson.objects.in_bulk([people_ids[row["young_person_id"]] for row in new_rows])
     assessments: list[RiskAssessment] = []
     for row in new_rows:
         person = people[people_ids[row["young_person_id"]]]
@@ -522,7 +518,8 @@ def import_risk_indicators(context: ImportContext, rows: Iterable[Row]) -> int:
         for tool_id, tool in tools.items()
     }
     assessments = RiskAssessment.objects.select_related("young_person").in_bulk(
-        [pk for pk in by_assessment if pk not in answered])
+        [pk for pk in by_assessment if pk not in answered]
+    )
     answers: list[RiskAnswer] = []
     answer_rows: list[str] = []
     for pk, assessment in assessments.items():
@@ -532,7 +529,9 @@ def import_risk_indicators(context: ImportContext, rows: Iterable[Row]) -> int:
             indicator = indicators[_tool_code(row["indicator"])]
             chosen[indicator.code] = _timing(indicator, row["timing"])
             answers.append(
-                RiskAnswer(assessment=assessment, indicator=indicator, timing=chosen[indicator.code])
+                RiskAnswer(
+                    assessment=assessment, indicator=indicator, timing=chosen[indicator.code]
+                )
             )
             answer_rows.append(row["risk_indicator_id"])
         _score_into(
@@ -591,7 +590,9 @@ def import_missing_episodes(context: ImportContext, rows: Iterable[Row]) -> int:
     people_ids = context.ids.get("young_people", {})
     organisations = context.ids.get("organisations", {})
     loaded = context.ids.setdefault("missing_episodes", {})
-    names = dict(Organisation.objects.filter(pk__in=organisations.values()).values_list("pk", "name"))
+    names = dict(
+        Organisation.objects.filter(pk__in=organisations.values()).values_list("pk", "name")
+    )
     rows = list(rows)
     existing = _existing(MissingEpisode, (row["missing_episode_id"] for _, row in rows))
     episodes: list[MissingEpisode] = []

@@ -24,7 +24,9 @@ from cairn.youngpeople.export import subject_access_export
 def export(
     request: HttpRequest,
     pk: int,
-    justification: str = Query(..., min_length=1, description="Subject access request reference or reason"),
+    justification: str = Query(
+        ..., min_length=1, description="Subject access request reference or reason"
+    ),
 ) -> HttpResponse:
     young_person = open_case(request, pk, "Opened record for a subject access export (API)")
     data = subject_access_export(

@@ -119,9 +119,7 @@ def _action(payload: ActionIn) -> dict[str, Any]:
 
 
 def _plans(young_person: Any) -> Any:
-    return young_person.safety_plans.select_related("created_by").prefetch_related(
-        "actions__owner"
-    )
+    return young_person.safety_plans.select_related("created_by").prefetch_related("actions__owner")
 
 
 @router.get("/{pk}/plans", response=list[PlanOut], summary="Safety plans, the current first")

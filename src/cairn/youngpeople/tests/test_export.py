@@ -138,7 +138,7 @@ def test_the_json_export_holds_every_section_and_is_audited_as_a_disclosure(
         f'attachment; filename="{ellie.reference}-subject-access.json"'
     )
     export = response.json()
-    assert SECTIONS <= set(export)
+    assert set(export) >= SECTIONS
     assert export["record"]["given_name"] == "Ellie"
     assert [alias["name"] for alias in export["aliases"]] == ["Elle"]
     assert export["placements"][0]["address"] == "1 Synthetic Row"
@@ -235,7 +235,7 @@ def test_the_api_export_is_a_disclosure_on_the_api_channel(practitioner, ellie, 
     )
 
     assert response.status_code == 200
-    assert SECTIONS <= set(response.json())
+    assert set(response.json()) >= SECTIONS
     [entry] = _disclosures()
     assert (entry.channel, entry.justification) == ("api", "SAR-2024-018")
 

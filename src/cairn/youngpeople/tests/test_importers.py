@@ -18,6 +18,8 @@ from cairn.access.models import Organisation, Team
 from cairn.access.permissions import Role
 from cairn.access.queries import can_view
 from cairn.access.tests.factories import UserFactory
+from cairn.world.generator import generate
+from cairn.world.services import BundleInvalid, bundle_load
 from cairn.youngpeople.importers import DEMO_CASELOAD, INDICATOR_CODES
 from cairn.youngpeople.models import (
     InterviewStatus,
@@ -27,8 +29,6 @@ from cairn.youngpeople.models import (
     RiskAssessment,
     YoungPerson,
 )
-from cairn.world.generator import generate
-from cairn.world.services import BundleInvalid, bundle_load
 
 pytestmark = pytest.mark.django_db
 
@@ -146,7 +146,10 @@ def test_return_home_interviews_are_kept_on_their_episodes(tiny_bundle: Path) ->
             assert episode.interview_status == InterviewStatus.DECLINED
         elif row["completed_on"]:
             assert episode.interview_status == InterviewStatus.DONE
-            assert timezone.localtime(episode.interview_done_at).date().isoformat() >= row["completed_on"]
+            assert (
+                timezone.localtime(episode.interview_done_at).date().isoformat()
+                >= row["completed_on"]
+            )
         else:
             assert episode.interview_status == InterviewStatus.OFFERED
         assert episode.interview_offered_at >= episode.ended_at
