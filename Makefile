@@ -51,10 +51,13 @@ serve: install $(DEMO_ENV)
 worker: install $(DEMO_ENV)
 	set -a && . ./$(DEMO_ENV) && set +a && $(CAIRN) db_worker
 
+# Debian packages the tests need: Chromium for the browser tests, Pango for WeasyPrint's PDFs.
+APT_PACKAGES := chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+
 browsers:
-	@command -v chromium >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
-	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium"; fi; }
+	@{ command -v chromium >/dev/null && /sbin/ldconfig -p | grep -q libpangoft2-1.0; } || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
+	  else echo "The tests need Debian packages: sudo apt-get install $(APT_PACKAGES)"; fi; }
 
 lint: install-dev
 	$(BIN)/ruff check src benchmarks
