@@ -46,6 +46,15 @@ def _required_message(field: forms.Field, name: str, widget_type: str) -> str:
     return f"{verb} {label}".strip()
 
 
+def _use_iso_format(widget: forms.Widget) -> None:
+    """A browser's date and time pickers take ISO values whatever the locale shows, so a
+    pre-filled date rendered as 28/02/2027 would appear empty."""
+    if isinstance(widget, forms.DateTimeInput) and widget.input_type == "datetime-local":
+        widget.format = "%Y-%m-%dT%H:%M"
+    elif isinstance(widget, forms.DateInput) and widget.input_type == "date":
+        widget.format = "%Y-%m-%d"
+
+
 class GovukRenderer(DjangoTemplates):
     form_template_name = "core/forms/form.html"
     field_template_name = "core/forms/field.html"
@@ -64,6 +73,7 @@ class GovukFormMixin:
             field.widget.attrs["class"] = f"{css} {field.widget.attrs.get('class', '')}".strip()
             if field.help_text:
                 field.widget.attrs["aria-describedby"] = f"id_{name}-hint"
+            _use_iso_format(field.widget)
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -76,6 +77,19 @@ class PageProblems:
     @property
     def csp_violations(self) -> list[str]:
         return [text for text in self.console_errors if "Content Security Policy" in text]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(transactional_db: None) -> None:
+    """The live server's database is emptied after each test, taking the migrated reference data
+    (the risk screening tool) with it; put it back as the migration made it."""
+    from django.apps import apps as django_apps
+
+    from cairn.youngpeople.models import RiskTool, ToolStatus
+
+    if not RiskTool.objects.filter(status=ToolStatus.PUBLISHED).exists():
+        seraf = importlib.import_module("cairn.youngpeople.migrations.0003_seraf_screening_tool")
+        seraf.create_tool(django_apps, None)
 
 
 @pytest.fixture
