@@ -46,6 +46,7 @@ from cairn.youngpeople.models import (
     Urgency,
     YoungPerson,
 )
+from cairn.youngpeople.models.choices import band_rank
 from cairn.youngpeople.names import phonetic_keys
 from cairn.youngpeople.scoring import Subject, UnknownIndicator, score
 from cairn.youngpeople.services.record import validate_identity
@@ -425,8 +426,9 @@ def _score_into(
     person: YoungPerson,
     bundle_band: str,
 ) -> None:
-    """Compute with the scoring service; a band in the bundle that differs from the computed
-    one is kept as a professional override, with the rationale "Imported"."""
+    """Compute with the scoring service. A higher band recorded by the source service is kept as
+    a professional override ("Imported"); a lower one is not, so an import never lowers the band
+    that Cairn's own scoring and local rules give a child."""
     try:
         outcome = score(
             tool=tool,
@@ -442,7 +444,7 @@ def _score_into(
     assessment.score = outcome.score
     assessment.computed_band = outcome.computed_band
     assessment.rule_notes = outcome.rule_notes
-    differs = bool(bundle_band) and bundle_band != outcome.computed_band
+    differs = bool(bundle_band) and band_rank(bundle_band) > band_rank(outcome.computed_band)
     assessment.override_band = bundle_band if differs else ""
     assessment.override_rationale = IMPORTED if differs else ""
     assessment.band = bundle_band if differs else outcome.computed_band

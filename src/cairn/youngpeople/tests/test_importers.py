@@ -29,6 +29,7 @@ from cairn.youngpeople.models import (
     RiskAssessment,
     YoungPerson,
 )
+from cairn.youngpeople.models.choices import band_rank
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +95,7 @@ def test_bundle_ids_are_kept_as_external_ids(tiny_bundle: Path) -> None:
 
 
 @override_settings(CAIRN_DEMO=True)
-def test_assessments_are_scored_by_the_tool_and_a_differing_band_is_an_imported_override(
+def test_assessments_are_scored_by_the_tool_and_a_higher_source_band_is_an_imported_override(
     tiny_bundle: Path,
 ) -> None:
     bundle_load(actor=Actor.system(), directory=tiny_bundle)
@@ -104,15 +105,17 @@ def test_assessments_are_scored_by_the_tool_and_a_differing_band_is_an_imported_
     for assessment in RiskAssessment.objects.prefetch_related("answers"):
         row = rows[assessment.external_id]
         assert len(assessment.answers.all()) == ticked[assessment.external_id]
-        # The band in force is the bundle's; the computed one is Cairn's own, with its rules.
-        assert assessment.band == row["band"]
-        if assessment.computed_band == row["band"]:
-            assert (assessment.override_band, assessment.override_rationale) == ("", "")
-        else:
+        # The band in force is the higher of the bundle's and Cairn's own (with its local
+        # rules): an import never lowers a child's band.
+        higher = max(row["band"], assessment.computed_band, key=band_rank)
+        assert assessment.band == higher
+        if band_rank(row["band"]) > band_rank(assessment.computed_band):
             assert (assessment.override_band, assessment.override_rationale) == (
                 row["band"],
                 "Imported",
             )
+        else:
+            assert (assessment.override_band, assessment.override_rationale) == ("", "")
     # Without local rules lifting a band, the tool's points are the bundle's points.
     unlifted = RiskAssessment.objects.filter(rule_notes=[])
     assert unlifted.exists()
