@@ -27,6 +27,8 @@ class ImportContext:
     synthetic: bool
     # Per resource, the bundle identifier of each row and the primary key it was loaded as.
     ids: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Per resource, the primary keys of the rows this load created (not those already there).
+    created: dict[str, list[int]] = field(default_factory=dict)
     progress: Callable[[str, int], None] | None = None
 
 

@@ -10,7 +10,7 @@ identifier in `external_id`) are skipped, so loading a bundle twice adds nothing
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime, time, timedelta
 
@@ -28,6 +28,7 @@ from cairn.youngpeople.models import (
     Alias,
     CaseEvent,
     CaseEventKind,
+    CaseStatus,
     Consent,
     Gender,
     IndicatorGroup,
@@ -279,22 +280,47 @@ def import_young_people(context: ImportContext, rows: Iterable[Row]) -> int:
         (person.pk for person in people),
         f"Imported {len(people)} young people's records from a bundle",
     )
-    _allocate_demo_caseload(context, people)
+    context.created["young_people"] = [person.pk for person in people]
     return len(people)
 
 
-def _allocate_demo_caseload(context: ImportContext, people: list[YoungPerson]) -> None:
-    """On a demo instance, give the `practitioner` account (from `cairn demo setup`) a caseload:
-    the most recently referred of the new open cases held by their team."""
+def _allocate_demo_caseload(context: ImportContext) -> None:
+    """On a demo instance, give the `practitioner` account (from `cairn demo setup`) a caseload
+    worth showing: new open cases of their team, those with the highest latest risk band and
+    most missing episodes first. Runs after the assessments and episodes are loaded."""
     if not context.synthetic:
         return
+    people = list(YoungPerson.objects.filter(pk__in=context.created.get("young_people", [])))
     practitioner = User.objects.filter(username=DEMO_PRACTITIONER, is_active=True).first()
     if practitioner is None or not practitioner.can(Perm.EDIT_PERSON_RECORDS):
         return
     teams = practitioner.team_ids()
-    candidates = [person for person in people if person.holding_team_id in teams]
-    chosen = sorted(candidates, key=lambda person: person.created_at, reverse=True)
-    chosen = chosen[:DEMO_CASELOAD]
+    candidates = [
+        person
+        for person in people
+        if person.holding_team_id in teams and person.status == CaseStatus.OPEN
+    ]
+    latest_band: dict[int, str] = {}
+    for young_person_id, band in (
+        RiskAssessment.objects.filter(young_person__in=candidates)
+        .order_by("young_person_id", "assessed_on", "id")
+        .values_list("young_person_id", "band")
+    ):
+        latest_band[young_person_id] = band
+    episodes = Counter(
+        MissingEpisode.objects.filter(young_person__in=candidates).values_list(
+            "young_person_id", flat=True
+        )
+    )
+    chosen = sorted(
+        candidates,
+        key=lambda person: (
+            band_rank(latest_band[person.pk]) if person.pk in latest_band else -1,
+            episodes[person.pk],
+            person.created_at,
+        ),
+        reverse=True,
+    )[:DEMO_CASELOAD]
     if not chosen:
         return
     for person in chosen:
@@ -681,4 +707,6 @@ def import_return_home_interviews(context: ImportContext, rows: Iterable[Row]) -
         (episode.young_person_id for episode in changed),
         f"Imported {len(changed)} return-home interviews from a bundle",
     )
+    # The last of the case resources: the demo caseload can now be chosen on what was loaded.
+    _allocate_demo_caseload(context)
     return len(changed)
