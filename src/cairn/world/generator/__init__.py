@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import shutil
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from cairn.world.generator.agencies import write_agencies, write_charity
@@ -64,9 +65,16 @@ def allocate(total: int, weights: list[float]) -> list[int]:
 
 
 def generate(
-    scale_name: str, seed: int, out: Path, progress: Callable[[str], None] | None = None
+    scale_name: str,
+    seed: int,
+    out: Path,
+    progress: Callable[[str], None] | None = None,
+    start: date | None = None,
 ) -> Generated:
+    """Simulate a world; the same scale, seed and start always give the same bytes."""
     scale = SCALES[scale_name]
+    if start is not None:
+        scale = dataclasses.replace(scale, start=start)
     if out.exists():
         shutil.rmtree(out)
     world = WorldState(scale, seed, out)
@@ -114,7 +122,12 @@ def generate(
         if progress is not None:
             progress(f"area {index + 1} of {scale.areas} ({name}): {young_people} young people")
     name = f"cairn-world-{scale.name}-seed-{seed}"
-    metadata = {"scale": scale.name, "seed": seed, "generator_version": GENERATOR_VERSION}
+    metadata = {
+        "scale": scale.name,
+        "seed": seed,
+        "start": scale.start.isoformat(),
+        "generator_version": GENERATOR_VERSION,
+    }
     world.bundle.close(
         name=name,
         title=f"Cairn synthetic world: {scale.name}, seed {seed} (SYNTHETIC - no real people)",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from argparse import ArgumentParser
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,12 @@ class Command(BaseCommand):
         make.add_argument("--scale", choices=sorted(SCALES), default="tiny")
         make.add_argument("--seed", type=int, default=1)
         make.add_argument("--out", type=Path, required=True)
+        make.add_argument(
+            "--start",
+            type=date.fromisoformat,
+            default=None,
+            help="First day of the simulated period (YYYY-MM-DD); default 2023-04-01",
+        )
         load = sub.add_parser("load", help="Validate a bundle and load it in one transaction")
         load.add_argument("directory", type=Path)
         sub.add_parser(
@@ -42,15 +49,17 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "generate":
-            self.generate(options["scale"], options["seed"], options["out"])
+            self.generate(options["scale"], options["seed"], options["out"], options["start"])
         elif action == "load":
             self.load(options["directory"])
         else:
             self.demo()
 
-    def generate(self, scale: str, seed: int, out: Path) -> Generated:
+    def generate(self, scale: str, seed: int, out: Path, start: date | None = None) -> Generated:
         started = time.perf_counter()
-        result = generate(scale, seed, out, progress=lambda line: self.stderr.write(line))
+        result = generate(
+            scale, seed, out, progress=lambda line: self.stderr.write(line), start=start
+        )
         seconds = time.perf_counter() - started
         self.stdout.write(
             f"Wrote {out} (SYNTHETIC) in {seconds:.1f} s; ground truth in {out / 'truth'}"
@@ -86,7 +95,9 @@ class Command(BaseCommand):
         if not settings.CAIRN_DEMO:
             raise CommandError("The demo world is loaded only on a demo instance (CAIRN_DEMO=1).")
         if not (DEMO_DIR / "datapackage.json").is_file():
-            self.generate("local", DEMO_SEED, DEMO_DIR)
+            # The demo's year ends a month before today, so its caseloads, reviews and missing
+            # episodes look current, and nothing lies in the future.
+            self.generate("local", DEMO_SEED, DEMO_DIR, start=date.today() - timedelta(days=395))
         previous = bundle_already_loaded(directory=DEMO_DIR)
         if previous is not None:
             self.stdout.write(f"The demo world was loaded on {previous.loaded_at:%d %b %Y}.")
