@@ -230,6 +230,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = REPO_DIR / "var" / "static"
+if _relaxed:
+    # Served from the finders in demo and debug mode; the folder only stops WhiteNoise warning.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 _node = REPO_DIR / "node_modules"
 STATICFILES_DIRS = [
     ("govuk", _node / "govuk-frontend" / "dist" / "govuk"),
