@@ -37,30 +37,17 @@ from cairn.youngpeople.models import (
 )
 from cairn.youngpeople.models import Contact as ContactRecord
 from cairn.youngpeople.queries.chronology import chronology
+from cairn.youngpeople.services.record import EDITABLE_FIELDS
 
 FORMATS = ("json", "pdf")
 FORMAT_VERSION = "cairn-subject-access/1"
 
+# Everything a worker can edit, then what Cairn keeps about the case itself.
 RECORD_FIELDS = (
-    "given_name",
-    "family_name",
-    "preferred_name",
-    "date_of_birth",
-    "estimated_age",
-    "gender",
-    "phone",
-    "area",
-    "looked_after",
-    "responsible_authority",
-    "education_status",
-    "communication_needs",
-    "languages",
-    "disabilities",
-    "learning_disability",
+    *EDITABLE_FIELDS,
     "status",
     "closure_reason",
     "closed_at",
-    "summary",
     "created_at",
     "updated_at",
     "external_id",

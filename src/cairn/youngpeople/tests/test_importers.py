@@ -20,7 +20,7 @@ from cairn.access.queries import can_view
 from cairn.access.tests.factories import UserFactory
 from cairn.world.generator import generate
 from cairn.world.services import BundleInvalid, bundle_load
-from cairn.youngpeople.importers import DEMO_CASELOAD, INDICATOR_CODES
+from cairn.youngpeople.importers.common import DEMO_CASELOAD, INDICATOR_CODES
 from cairn.youngpeople.models import (
     InterviewStatus,
     MissingEpisode,
