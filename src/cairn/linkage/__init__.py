@@ -1,0 +1,1 @@
+"""Entity resolution: person mentions resolved into person entities (issue 5, section 3)."""

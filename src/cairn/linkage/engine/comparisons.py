@@ -1,0 +1,185 @@
+"""The comparisons and blocking rules of Cairn's person model (Splink 5, DuckDB SQL)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import block_on
+from splink.internals.blocking_rule_creator import BlockingRuleCreator
+from splink.internals.comparison_creator import ComparisonCreator
+
+
+def _both(column: str) -> str:
+    return f'"{column}_l" is not null and "{column}_r" is not null'
+
+
+def _null(column: str) -> cll.CustomLevel:
+    level = cll.CustomLevel(
+        f'"{column}_l" is null or "{column}_r" is null', label_for_charts=f"{column} unknown"
+    )
+    return level.configure(is_null_level=True)  # type: ignore[return-value]
+
+
+def given_name_comparison() -> ComparisonCreator:
+    """Exact (frequency adjusted), nickname/alias, spelling variant, phonetic, similar, else."""
+    return cl.CustomComparison(
+        output_column_name="given_name",
+        comparison_description="Given name: exact, diminutive, spelling, phonetic",
+        comparison_levels=[
+            _null("given_name"),
+            cll.CustomLevel("given_name_l = given_name_r", label_for_charts="exact").configure(
+                tf_adjustment_column="given_name", tf_adjustment_weight=1.0
+            ),
+            cll.CustomLevel(
+                "list_has_any(name_keys_l, name_keys_r)",
+                label_for_charts="same name by nickname or alias (Tom/Thomas)",
+            ),
+            cll.CustomLevel(
+                "damerau_levenshtein(given_name_l, given_name_r) <= 1",
+                label_for_charts="one edit apart",
+            ),
+            cll.CustomLevel(
+                "given_metaphone_l = given_metaphone_r", label_for_charts="sounds the same"
+            ),
+            cll.CustomLevel(
+                "jaro_winkler_similarity(given_name_l, given_name_r) >= 0.88",
+                label_for_charts="similar spelling (Jaro-Winkler >= 0.88)",
+            ),
+            cll.ElseLevel().configure(label_for_charts="different"),
+        ],
+    )
+
+
+def family_name_comparison() -> ComparisonCreator:
+    return cl.CustomComparison(
+        output_column_name="family_name",
+        comparison_description="Family name: exact, spelling, phonetic",
+        comparison_levels=[
+            _null("family_name"),
+            cll.CustomLevel("family_name_l = family_name_r", label_for_charts="exact").configure(
+                tf_adjustment_column="family_name", tf_adjustment_weight=1.0
+            ),
+            cll.CustomLevel(
+                "damerau_levenshtein(family_name_l, family_name_r) <= 1",
+                label_for_charts="one edit apart",
+            ),
+            cll.CustomLevel(
+                "family_metaphone_l = family_metaphone_r", label_for_charts="sounds the same"
+            ),
+            cll.CustomLevel(
+                "jaro_winkler_similarity(family_name_l, family_name_r) >= 0.88",
+                label_for_charts="similar spelling (Jaro-Winkler >= 0.88)",
+            ),
+            cll.ElseLevel().configure(label_for_charts="different"),
+        ],
+    )
+
+
+def shared_value_comparison(column: str, description: str, noun: str) -> ComparisonCreator:
+    """A list column (phones, vehicles, nicknames…): any value in common, or none."""
+    return cl.CustomComparison(
+        output_column_name=column,
+        comparison_description=description,
+        comparison_levels=[
+            _null(column),
+            cll.CustomLevel(
+                f"list_has_any({column}_l, {column}_r)", label_for_charts=f"share a {noun}"
+            ),
+            cll.ElseLevel().configure(label_for_charts=f"no {noun} in common"),
+        ],
+    )
+
+
+def birth_comparison() -> ComparisonCreator:
+    """Date of birth, or the birth interval an estimated age range implies."""
+    return cl.CustomComparison(
+        output_column_name="birth",
+        comparison_description="Date of birth or estimated age range",
+        comparison_levels=[
+            _null("born_from"),
+            cll.CustomLevel(
+                "date_of_birth_l = date_of_birth_r", label_for_charts="same date of birth"
+            ),
+            cll.CustomLevel(
+                f"{_both('date_of_birth')} and damerau_levenshtein("
+                "cast(date_of_birth_l as varchar), cast(date_of_birth_r as varchar)) <= 1",
+                label_for_charts="dates of birth one typing error apart",
+            ),
+            cll.CustomLevel(
+                "born_from_l <= born_to_r and born_from_r <= born_to_l",
+                label_for_charts="date of birth inside the age range (ranges overlap)",
+            ),
+            cll.ElseLevel().configure(label_for_charts="incompatible ages"),
+        ],
+    )
+
+
+def sex_comparison() -> ComparisonCreator:
+    return cl.CustomComparison(
+        output_column_name="sex",
+        comparison_description="Sex as described",
+        comparison_levels=[
+            _null("sex"),
+            cll.CustomLevel("sex_l = sex_r", label_for_charts="same"),
+            cll.ElseLevel().configure(label_for_charts="different"),
+        ],
+    )
+
+
+def person_comparisons() -> list[ComparisonCreator]:
+    return [
+        given_name_comparison(),
+        family_name_comparison(),
+        shared_value_comparison("nicknames", "Nicknames and street names", "nickname"),
+        birth_comparison(),
+        sex_comparison(),
+        shared_value_comparison("phones", "Phone numbers (E.164)", "phone"),
+        shared_value_comparison("postcodes", "Postcodes", "postcode"),
+        shared_value_comparison("addresses", "Addresses", "address"),
+        shared_value_comparison("vehicles", "Vehicle registrations", "vehicle"),
+    ]
+
+
+def _explode(column: str, *others: str) -> BlockingRuleCreator:
+    return block_on(column, *others, arrays_to_explode=[column])
+
+
+def person_blocking_rules() -> list[BlockingRuleCreator | str]:
+    """Candidate pairs: any one of these is enough. Chosen for recall; see the benchmark."""
+    return [
+        block_on("given_canonical", "family_name"),
+        block_on("given_metaphone", "family_metaphone"),
+        block_on("family_name", "date_of_birth"),
+        block_on("given_canonical", "date_of_birth"),
+        # A mention with only a given name meets every mention sharing it.
+        "l.given_canonical = r.given_canonical and "
+        "(l.family_name is null or r.family_name is null)",
+        _explode("nicknames"),
+        _explode("name_keys", "sex"),
+        _explode("phones"),
+        _explode("vehicles"),
+        _explode("addresses"),
+    ]
+
+
+def em_training_rules() -> list[BlockingRuleCreator | str]:
+    """Blocks for expectation maximisation; each leaves other comparisons free to train."""
+    return [
+        block_on("given_canonical", "family_name"),
+        block_on("date_of_birth"),
+        # Splink cannot train on exploded blocks; the first nickname is an equi-join.
+        "l.nicknames[1] = r.nicknames[1]",
+        "l.phones[1] = r.phones[1]",
+    ]
+
+
+def deterministic_rules() -> list[Any]:
+    """Near-certain matches, used only to estimate the prior (share of pairs that match)."""
+    return [
+        "l.given_name = r.given_name and l.family_name = r.family_name "
+        "and l.date_of_birth = r.date_of_birth",
+        "l.phones[1] = r.phones[1] and l.given_canonical = r.given_canonical",
+        "l.vehicles[1] = r.vehicles[1] and l.given_canonical = r.given_canonical",
+    ]

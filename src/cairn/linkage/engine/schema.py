@@ -1,0 +1,169 @@
+"""The typed input of the linkage engine: one person mention, and its derived matching columns."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import jellyfish
+import pyarrow as pa
+
+from cairn.linkage.engine.nicknames import canonical_forms
+
+SEXES = ("female", "male")
+
+
+@dataclass(frozen=True, kw_only=True)
+class PersonMention:
+    """A person as one record describes them; every field but the id may be unknown.
+
+    `age_min`/`age_max` are a reporter's estimate of the age on `age_observed_on` (the report's
+    date). Phones are E.164, postcodes normalised (upper case, one space), vehicles normalised
+    registrations without spaces; partial registrations (with '?') belong elsewhere, not here.
+    """
+
+    mention_id: str
+    given_name: str | None = None
+    family_name: str | None = None
+    nicknames: Sequence[str] = ()
+    date_of_birth: dt.date | None = None
+    age_min: int | None = None
+    age_max: int | None = None
+    age_observed_on: dt.date | None = None
+    sex: str | None = None
+    phones: Sequence[str] = ()
+    postcodes: Sequence[str] = ()
+    addresses: Sequence[str] = ()
+    vehicles: Sequence[str] = ()
+    # Further columns for extra comparisons a caller adds (the FEBRL benchmark's identifiers).
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+# The columns the Splink model reads. Nothing else reaches it: in particular no ethnicity,
+# religion or nationality, which must never be a matching feature.
+MATCHING_COLUMNS = (
+    "given_name",
+    "family_name",
+    "name_keys",
+    "given_metaphone",
+    "family_metaphone",
+    "nicknames",
+    "date_of_birth",
+    "born_from",
+    "born_to",
+    "sex",
+    "phones",
+    "postcodes",
+    "addresses",
+    "vehicles",
+)
+
+_list = pa.list_(pa.string())
+ARROW_SCHEMA = pa.schema(
+    [
+        ("mention_id", pa.string()),
+        ("given_name", pa.string()),
+        ("family_name", pa.string()),
+        ("given_canonical", pa.string()),
+        ("name_keys", _list),
+        ("given_metaphone", pa.string()),
+        ("family_metaphone", pa.string()),
+        ("nicknames", _list),
+        ("date_of_birth", pa.date32()),
+        ("born_from", pa.date32()),
+        ("born_to", pa.date32()),
+        ("sex", pa.string()),
+        ("phones", _list),
+        ("postcodes", _list),
+        ("addresses", _list),
+        ("vehicles", _list),
+    ]
+)
+
+_SPACES = re.compile(r"\s+")
+_NOT_NAME = re.compile(r"[^a-z' -]")
+
+
+def _clean_name(value: str | None) -> str | None:
+    if not value:
+        return None
+    cleaned = _SPACES.sub(" ", _NOT_NAME.sub("", value.lower())).strip()
+    return cleaned or None
+
+
+def _clean_list(values: Iterable[str], *, upper: bool = False) -> list[str] | None:
+    cleaned = sorted(
+        {
+            _SPACES.sub(" ", v.strip()).upper() if upper else _SPACES.sub(" ", v.strip()).lower()
+            for v in values
+            if v and v.strip()
+        }
+    )
+    return cleaned or None
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def birth_interval(mention: PersonMention) -> tuple[dt.date | None, dt.date | None]:
+    """The earliest and latest possible dates of birth the mention allows."""
+    if mention.date_of_birth is not None:
+        return mention.date_of_birth, mention.date_of_birth
+    if mention.age_observed_on is None or (mention.age_min is None and mention.age_max is None):
+        return None, None
+    oldest = mention.age_max if mention.age_max is not None else mention.age_min
+    youngest = mention.age_min if mention.age_min is not None else mention.age_max
+    assert oldest is not None and youngest is not None
+    born_from = _years_before(mention.age_observed_on, oldest + 1) + dt.timedelta(days=1)
+    born_to = _years_before(mention.age_observed_on, youngest)
+    return born_from, born_to
+
+
+def matching_row(mention: PersonMention) -> dict[str, object]:
+    """The derived columns of one mention, as the model compares them."""
+    given = _clean_name(mention.given_name)
+    family = _clean_name(mention.family_name)
+    nicknames = _clean_list(n for n in (_clean_name(x) for x in mention.nicknames) if n)
+    keys: set[str] = set()
+    for name in ([given] if given else []) + (nicknames or []):
+        keys.add(name)
+        keys.update(canonical_forms(name))
+    born_from, born_to = birth_interval(mention)
+    sex = mention.sex if mention.sex in SEXES else None
+    return {
+        "mention_id": mention.mention_id,
+        "given_name": given,
+        "family_name": family,
+        "given_canonical": min(canonical_forms(given)) if given else None,
+        "name_keys": sorted(keys) or None,
+        "given_metaphone": jellyfish.metaphone(given) if given else None,
+        "family_metaphone": jellyfish.metaphone(family) if family else None,
+        "nicknames": nicknames,
+        "date_of_birth": mention.date_of_birth,
+        "born_from": born_from,
+        "born_to": born_to,
+        "sex": sex,
+        "phones": _clean_list(mention.phones),
+        "postcodes": _clean_list(mention.postcodes, upper=True),
+        "addresses": _clean_list(mention.addresses),
+        "vehicles": _clean_list(
+            (v.replace(" ", "") for v in mention.vehicles if "?" not in v), upper=True
+        ),
+    }
+
+
+def matching_table(mentions: Iterable[PersonMention]) -> pa.Table:
+    """The mentions as an Arrow table with the model's columns, ready for DuckDB."""
+    mentions = list(mentions)
+    extra_columns = sorted({key for m in mentions for key in m.extra})
+    rows = [matching_row(m) | {k: m.extra.get(k) or None for k in extra_columns} for m in mentions]
+    schema = ARROW_SCHEMA
+    for column in extra_columns:
+        schema = schema.append(pa.field(column, pa.string()))
+    return pa.Table.from_pylist(rows, schema=schema)
