@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "cairn.access",
     "cairn.audit",
     "cairn.youngpeople",
+    "cairn.intelligence",
     "cairn.world",
 ]
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("cairn.access.urls")),
     path("audit/", include("cairn.audit.urls")),
     path("young-people/", include("cairn.youngpeople.urls")),
+    path("intelligence/", include("cairn.intelligence.urls")),
     path("reference/", include("cairn.youngpeople.views.reference")),
     path("api/v1/", api.urls),
 ]

@@ -22,6 +22,7 @@ def cairn(request: HttpRequest) -> dict[str, Any]:
     if signed_in and user is not None:
         if user.can(Perm.VIEW_PERSON_RECORDS):
             links.append(("Young people", "/young-people/", "/young-people/"))
+            links.append(("Intelligence", "/intelligence/", "/intelligence/"))
         if user.can(Perm.VIEW_AUDIT):
             links.append(("Audit", "/audit/", "/audit/"))
         if user.can(Perm.REVIEW_BREAK_GLASS):

@@ -1,0 +1,1 @@
+"""Intelligence reports: capture, grading, mentions, normalisation and extraction."""

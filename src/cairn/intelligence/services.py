@@ -1,0 +1,455 @@
+"""The write path for intelligence reports: record, change, and link to young people."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from cairn.access.actor import Actor
+from cairn.access.models import Organisation, Team, User
+from cairn.access.permissions import Perm, Role
+from cairn.access.queries import can_view
+from cairn.access.services import grant_owner_access
+from cairn.audit.models import Action
+from cairn.audit.services import audit_record, record_label
+from cairn.intelligence.models import (
+    DEFAULT_SOURCE_ROLES,
+    EventMention,
+    HandlingCode,
+    IntelligenceAssessment,
+    IntelligenceReport,
+    LocationMention,
+    MentionRole,
+    PersonMention,
+    PhoneMention,
+    ReportYoungPerson,
+    Sex,
+    SourceEvaluation,
+    SourceType,
+    VehicleMention,
+    VenueType,
+)
+from cairn.intelligence.normalise import (
+    NotNormalisable,
+    normalise_phone,
+    normalise_postcode,
+    normalise_registration,
+    parse_name,
+    postcode_district,
+)
+from cairn.youngpeople.models import YoungPerson
+
+Row = Mapping[str, Any]
+EDITABLE_FIELDS = (
+    "reported_at",
+    "source_organisation",
+    "source_type",
+    "source_evaluation",
+    "intelligence_assessment",
+    "handling_code",
+    "handling_conditions",
+    "source_roles",
+    "narrative",
+)
+STALE = (
+    "Someone else changed this report after you opened it. "
+    "Reload it to see their changes, then make yours again."
+)
+
+
+def _audit(
+    actor: Actor, report: IntelligenceReport, action: Action, summary: str, **detail: Any
+) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        record_type=record_label(IntelligenceReport),
+        record_ids=[report.pk],
+        summary=summary,
+        detail=detail or None,
+    )
+
+
+def _require_editor(actor: Actor) -> User | None:
+    if actor.is_system:
+        return None
+    user = actor.user
+    if user is None or not user.can(Perm.EDIT_PERSON_RECORDS):
+        raise PermissionDenied("You do not have permission to record intelligence.")
+    return user
+
+
+def validate_grading(
+    *,
+    source_evaluation: str,
+    intelligence_assessment: str,
+    handling_code: str,
+    handling_conditions: str,
+    source_roles: Sequence[str],
+) -> dict[str, str]:
+    """3x5x2 only: 5x5x5 grades are kept when imported but never accepted as new."""
+    errors: dict[str, str] = {}
+    if source_evaluation not in SourceEvaluation.values:
+        errors["source_evaluation"] = (
+            "Source evaluation must be 1, 2 or 3 (3x5x2 grading); 5x5x5 grades are kept only "
+            "on imported reports"
+        )
+    if intelligence_assessment not in IntelligenceAssessment.values:
+        errors["intelligence_assessment"] = (
+            "Intelligence assessment must be A, B, C, D or E (3x5x2 grading)"
+        )
+    if handling_code not in HandlingCode.values:
+        errors["handling_code"] = "Handling code must be P or C (3x5x2 grading)"
+    elif handling_code == HandlingCode.CONDITIONS:
+        if not (handling_conditions or "").strip():
+            errors["handling_conditions"] = "Enter the handling conditions for handling code C"
+        unknown = set(source_roles) - set(Role.values)
+        if unknown:
+            errors["source_roles"] = f"Unknown roles: {', '.join(sorted(unknown))}"
+    return errors
+
+
+def _validate_report(report: IntelligenceReport) -> None:
+    errors = validate_grading(
+        source_evaluation=report.source_evaluation,
+        intelligence_assessment=report.intelligence_assessment,
+        handling_code=report.handling_code,
+        handling_conditions=report.handling_conditions,
+        source_roles=report.source_roles,
+    )
+    if report.source_type not in SourceType.values:
+        errors["source_type"] = "Select who the source is"
+    if not isinstance(report.reported_at, datetime):
+        errors["reported_at"] = "Enter the date and time of the report"
+    elif report.reported_at > timezone.now():
+        errors["reported_at"] = "The date and time of the report must be in the past"
+    if not (report.narrative or "").strip():
+        errors["narrative"] = "Enter what was reported"
+    if errors:
+        raise ValidationError(errors)
+    if report.handling_code == HandlingCode.CONDITIONS:
+        report.source_roles = sorted(set(report.source_roles or DEFAULT_SOURCE_ROLES))
+    else:
+        report.handling_conditions = ""
+        report.source_roles = []
+
+
+def _text(row: Row, name: str) -> str:
+    return str(row.get(name) or "").strip()
+
+
+def _index(
+    row: Row, name: str, size: int, field: str, errors: dict[str, str], what: str
+) -> int | None:
+    """A mention referring to another by its number in its list, counted from 1."""
+    value = row.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = 0
+    if not 1 <= number <= size:
+        errors[field] = f"{what} {value} does not exist in this report"
+        return None
+    return number - 1
+
+
+def build_mentions(
+    *,
+    people: Sequence[Row] = (),
+    phones: Sequence[Row] = (),
+    vehicles: Sequence[Row] = (),
+    locations: Sequence[Row] = (),
+    events: Sequence[Row] = (),
+) -> dict[str, list[Any]]:
+    """Unsaved mentions from their rows, validated and normalised; a ValidationError keyed
+    `<kind>-<position>-<field>` names every problem, so nothing is saved if any is wrong."""
+    errors: dict[str, str] = {}
+    built: dict[str, list[Any]] = {
+        "people": [],
+        "phones": [],
+        "vehicles": [],
+        "locations": [],
+        "events": [],
+    }
+    for position, row in enumerate(people):
+        prefix = f"people-{position}"
+        name = _text(row, "name_as_written")
+        parsed = parse_name(name)
+        age_min, age_max = row.get("age_min"), row.get("age_max")
+        if age_min is not None and age_max is not None and int(age_min) > int(age_max):
+            errors[f"{prefix}-age_max"] = "The oldest age must be at least the youngest"
+        sex = _text(row, "sex") or Sex.NOT_KNOWN
+        if sex not in Sex.values:
+            errors[f"{prefix}-sex"] = "Select female, male or not known"
+        role = _text(row, "role") or MentionRole.UNKNOWN
+        if role not in MentionRole.values:
+            errors[f"{prefix}-role"] = "Select the person's part in what was reported"
+        description = _text(row, "description")
+        if not (name or description or _text(row, "nickname")):
+            errors[f"{prefix}-name_as_written"] = "Enter a name, nickname or description"
+        built["people"].append(
+            PersonMention(
+                name_as_written=name,
+                given_name=parsed.given_name,
+                family_name=parsed.family_name,
+                nickname=_text(row, "nickname") or parsed.nickname,
+                role=role,
+                sex=sex,
+                date_of_birth=row.get("date_of_birth") or None,
+                age_min=age_min,
+                age_max=age_max,
+                description=description,
+                external_id=_text(row, "external_id"),
+            )
+        )
+    for position, row in enumerate(phones):
+        prefix = f"phones-{position}"
+        written = _text(row, "number_as_written")
+        try:
+            e164 = normalise_phone(written)
+        except NotNormalisable as error:
+            errors[f"{prefix}-number_as_written"] = str(error)
+            e164 = ""
+        owner = _index(row, "person", len(people), f"{prefix}-person", errors, "Person")
+        built["phones"].append(
+            (
+                PhoneMention(
+                    number_as_written=written, e164=e164, external_id=_text(row, "external_id")
+                ),
+                owner,
+            )
+        )
+    for position, row in enumerate(vehicles):
+        prefix = f"vehicles-{position}"
+        written = _text(row, "registration_as_written")
+        mark, partial = "", False
+        if written:
+            try:
+                registration = normalise_registration(written)
+                mark, partial = registration.normalised, registration.is_partial
+            except NotNormalisable as error:
+                errors[f"{prefix}-registration_as_written"] = str(error)
+        elif not (_text(row, "make") or _text(row, "model")):
+            errors[f"{prefix}-registration_as_written"] = "Enter a registration, make or model"
+        owner = _index(row, "person", len(people), f"{prefix}-person", errors, "Person")
+        vehicle = VehicleMention(
+            make=_text(row, "make"),
+            model=_text(row, "model"),
+            colour=_text(row, "colour"),
+            registration_as_written=written,
+            registration=mark,
+            is_partial=partial,
+            external_id=_text(row, "external_id"),
+        )
+        built["vehicles"].append((vehicle, owner))
+    for position, row in enumerate(locations):
+        prefix = f"locations-{position}"
+        postcode = _text(row, "postcode")
+        if postcode:
+            try:
+                postcode = normalise_postcode(postcode)
+            except NotNormalisable as error:
+                errors[f"{prefix}-postcode"] = str(error)
+        venue_type = _text(row, "venue_type") or VenueType.OTHER
+        if venue_type not in VenueType.values:
+            errors[f"{prefix}-venue_type"] = "Select the kind of place"
+        if not (postcode or _text(row, "address") or _text(row, "venue_name")):
+            errors[f"{prefix}-venue_name"] = "Enter a venue name, address or postcode"
+        built["locations"].append(
+            LocationMention(
+                venue_name=_text(row, "venue_name"),
+                venue_type=venue_type,
+                address=_text(row, "address"),
+                postcode=postcode,
+                postcode_district=postcode_district(postcode),
+                external_id=_text(row, "external_id"),
+            )
+        )
+    for position, row in enumerate(events):
+        prefix = f"events-{position}"
+        what = _text(row, "what_happened")
+        if not what:
+            errors[f"{prefix}-what_happened"] = "Enter what happened"
+        subject = _index(row, "subject", len(people), f"{prefix}-subject", errors, "Person")
+        location = _index(row, "location", len(locations), f"{prefix}-location", errors, "Location")
+        event = EventMention(
+            occurred_on=row.get("occurred_on") or None,
+            what_happened=what,
+            external_id=_text(row, "external_id"),
+        )
+        built["events"].append((event, subject, location))
+    if errors:
+        raise ValidationError(errors)
+    return built
+
+
+def _save_mentions(report: IntelligenceReport, built: dict[str, list[Any]]) -> None:
+    people: list[PersonMention] = built["people"]
+    for person in people:
+        person.report = report
+    PersonMention.objects.bulk_create(people)
+    locations: list[LocationMention] = built["locations"]
+    for location in locations:
+        location.report = report
+    LocationMention.objects.bulk_create(locations)
+    phones = []
+    for phone, owner in built["phones"]:
+        phone.report, phone.person = report, people[owner] if owner is not None else None
+        phones.append(phone)
+    PhoneMention.objects.bulk_create(phones)
+    vehicles = []
+    for vehicle, owner in built["vehicles"]:
+        vehicle.report, vehicle.person = report, people[owner] if owner is not None else None
+        vehicles.append(vehicle)
+    VehicleMention.objects.bulk_create(vehicles)
+    events = []
+    for event, subject, location in built["events"]:
+        event.report = report
+        event.subject = people[subject] if subject is not None else None
+        event.location = locations[location] if location is not None else None
+        events.append(event)
+    EventMention.objects.bulk_create(events)
+
+
+def _visible_young_people(actor: Actor, young_people: Iterable[YoungPerson]) -> list[YoungPerson]:
+    chosen = list(young_people)
+    if actor.is_system:
+        return chosen
+    for young_person in chosen:
+        if not can_view(actor.user, young_person):
+            refusal = f"You cannot link {young_person.reference}: it is not shared with you"
+            raise ValidationError({"young_people": refusal})
+    return chosen
+
+
+def report_create(
+    *,
+    actor: Actor,
+    owning_team: Team,
+    reported_at: datetime,
+    source_type: str,
+    source_evaluation: str,
+    intelligence_assessment: str,
+    handling_code: str,
+    narrative: str,
+    source_organisation: Organisation | None = None,
+    handling_conditions: str = "",
+    source_roles: Sequence[str] = (),
+    young_people: Iterable[YoungPerson] = (),
+    people: Sequence[Row] = (),
+    phones: Sequence[Row] = (),
+    vehicles: Sequence[Row] = (),
+    locations: Sequence[Row] = (),
+    events: Sequence[Row] = (),
+    external_id: str = "",
+    synthetic: bool = False,
+) -> IntelligenceReport:
+    user = _require_editor(actor)
+    if user is not None and owning_team.pk not in user.team_ids():
+        raise PermissionDenied("You can record intelligence only for your own teams.")
+    report = IntelligenceReport(
+        owning_team=owning_team,
+        recorded_by=user,
+        reported_at=reported_at,
+        source_organisation=source_organisation,
+        source_type=source_type,
+        source_evaluation=source_evaluation,
+        intelligence_assessment=intelligence_assessment,
+        handling_code=handling_code,
+        handling_conditions=handling_conditions,
+        source_roles=list(source_roles),
+        narrative=narrative,
+        external_id=external_id,
+        synthetic=synthetic,
+    )
+    errors: dict[str, list[str]] = {}
+    try:
+        _validate_report(report)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    try:
+        built = build_mentions(
+            people=people, phones=phones, vehicles=vehicles, locations=locations, events=events
+        )
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    linked = _visible_young_people(actor, young_people)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        report.save()
+        grant_owner_access(record=report, team=owning_team, actor=actor)
+        _save_mentions(report, built)
+        counts = {kind: len(rows) for kind, rows in built.items()}
+        _audit(actor, report, Action.COLLECTION, "Recorded intelligence report", mentions=counts)
+        for young_person in linked:
+            _link(actor, report, young_person)
+    return report
+
+
+def report_update(
+    *, actor: Actor, report: IntelligenceReport, expected_version: int, **fields: Any
+) -> IntelligenceReport:
+    _require_editor(actor)
+    if not actor.is_system and not can_view(actor.user, report):
+        raise PermissionDenied("You do not have permission to change this report.")
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    saved = {name: getattr(report, name) for name in EDITABLE_FIELDS}
+    for name, value in fields.items():
+        setattr(report, name, value)
+    try:
+        _validate_report(report)
+        changed = [name for name in EDITABLE_FIELDS if getattr(report, name) != saved[name]]
+        with transaction.atomic():
+            # Optimistic locking: a stale edit never overwrites someone else's newer one.
+            updated = IntelligenceReport.objects.filter(
+                pk=report.pk, version=expected_version
+            ).update(
+                **{name: getattr(report, name) for name in changed},
+                version=expected_version + 1,
+                updated_at=timezone.now(),
+            )
+            if not updated:
+                raise ValidationError(STALE)
+            _audit(actor, report, Action.ALTERATION, "Changed intelligence report", fields=changed)
+    except ValidationError:
+        report.refresh_from_db()
+        raise
+    report.version = expected_version + 1
+    return report
+
+
+def _link(actor: Actor, report: IntelligenceReport, young_person: YoungPerson) -> None:
+    _, created = ReportYoungPerson.objects.get_or_create(
+        report=report, young_person=young_person, defaults={"linked_by": actor.user}
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            action=Action.COMBINATION,
+            record_type=record_label(IntelligenceReport),
+            record_ids=[report.pk],
+            summary=f"Linked intelligence report {report.reference} to {young_person.reference}",
+            detail={"young_person": young_person.pk},
+        )
+
+
+def report_link_young_person(
+    *, actor: Actor, report: IntelligenceReport, young_person: YoungPerson
+) -> None:
+    """Link a report to a young person both are visible to the user."""
+    _require_editor(actor)
+    if not actor.is_system and not can_view(actor.user, report):
+        raise PermissionDenied("You do not have permission to change this report.")
+    (young_person,) = _visible_young_people(actor, [young_person])
+    with transaction.atomic():
+        _link(actor, report, young_person)

@@ -1,0 +1,14 @@
+"""URLs of the intelligence pages."""
+
+from django.urls import path
+
+from cairn.intelligence import views
+
+app_name = "intelligence"
+
+urlpatterns = [
+    path("", views.report_list, name="list"),
+    path("new/", views.report_create, name="create"),
+    path("suggestions/", views.report_suggestions, name="suggestions"),
+    path("<int:pk>/", views.report_detail, name="detail"),
+]
