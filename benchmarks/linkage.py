@@ -184,7 +184,9 @@ FEBRL_EXTRA_BLOCKING = [
     block_on("soc_sec_id"),
     block_on("postcode"),
     block_on("street_number", "address_1"),
-    "l.given_name = r.family_name and l.family_name = r.given_name",
+    block_on("given_name"),
+    block_on("family_name"),
+    block_on("date_of_birth"),
 ]
 FEBRL_EXTRA_EM = [block_on("postcode")]
 

@@ -33,6 +33,11 @@ def given_name_comparison() -> ComparisonCreator:
                 tf_adjustment_column="given_name", tf_adjustment_weight=1.0
             ),
             cll.CustomLevel(
+                "jaro_winkler_similarity(given_name_l, family_name_r) >= 0.9 "
+                "and jaro_winkler_similarity(family_name_l, given_name_r) >= 0.9",
+                label_for_charts="given and family names swapped",
+            ),
+            cll.CustomLevel(
                 "list_has_any(name_keys_l, name_keys_r)",
                 label_for_charts="same name by nickname or alias (Tom/Thomas)",
             ),
@@ -60,6 +65,11 @@ def family_name_comparison() -> ComparisonCreator:
             _null("family_name"),
             cll.CustomLevel("family_name_l = family_name_r", label_for_charts="exact").configure(
                 tf_adjustment_column="family_name", tf_adjustment_weight=1.0
+            ),
+            cll.CustomLevel(
+                "jaro_winkler_similarity(given_name_l, family_name_r) >= 0.9 "
+                "and jaro_winkler_similarity(family_name_l, given_name_r) >= 0.9",
+                label_for_charts="given and family names swapped",
             ),
             cll.CustomLevel(
                 "damerau_levenshtein(family_name_l, family_name_r) <= 1",
@@ -151,6 +161,7 @@ def person_blocking_rules() -> list[BlockingRuleCreator | str]:
     return [
         block_on("given_canonical", "family_name"),
         block_on("given_metaphone", "family_metaphone"),
+        "l.given_name = r.family_name and l.family_name = r.given_name",
         block_on("family_name", "date_of_birth"),
         block_on("given_canonical", "date_of_birth"),
         # A mention with only a given name meets every mention sharing it.
