@@ -97,6 +97,30 @@ class ReportForm(GovukForm):
         return ids
 
 
+class ReportEditForm(ReportForm):
+    """The report's own fields; mentions are recorded with the report."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["owning_team"]
+        del self.fields["young_people"]
+
+
+class LinkYoungPersonForm(GovukForm):
+    young_person = forms.CharField(
+        label="Link a young person", help_text="Their reference, for example YP-000012"
+    )
+
+    def clean_young_person(self) -> int:
+        raw = self.cleaned_data["young_person"].strip().upper()
+        number = raw.removeprefix("YP-").removeprefix("YP")
+        if not number.isdigit():
+            raise forms.ValidationError(f"“{raw}” is not a reference such as YP-000012")
+        return int(number)
+
+
 class MentionForm(GovukForm):
     """Every field optional: a row left blank is not a mention."""
 

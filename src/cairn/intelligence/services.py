@@ -318,14 +318,18 @@ def _save_mentions(report: IntelligenceReport, built: dict[str, list[Any]]) -> N
     EventMention.objects.bulk_create(events)
 
 
+def not_shared(reference: str) -> str:
+    """The same words whether the record is hidden or does not exist, revealing neither."""
+    return f"No young person {reference} is shared with you"
+
+
 def _visible_young_people(actor: Actor, young_people: Iterable[YoungPerson]) -> list[YoungPerson]:
     chosen = list(young_people)
     if actor.is_system:
         return chosen
     for young_person in chosen:
         if not can_view(actor.user, young_person):
-            refusal = f"You cannot link {young_person.reference}: it is not shared with you"
-            raise ValidationError({"young_people": refusal})
+            raise ValidationError({"young_people": not_shared(young_person.reference)})
     return chosen
 
 

@@ -11,4 +11,6 @@ urlpatterns = [
     path("new/", views.report_create, name="create"),
     path("suggestions/", views.report_suggestions, name="suggestions"),
     path("<int:pk>/", views.report_detail, name="detail"),
+    path("<int:pk>/change/", views.report_edit, name="edit"),
+    path("<int:pk>/young-people/", views.report_link, name="link"),
 ]

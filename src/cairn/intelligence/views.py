@@ -17,14 +17,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cairn.access.actor import Actor
 from cairn.access.models import Team
-from cairn.access.queries import RecordNotFound, RecordRestricted
+from cairn.access.queries import RecordNotFound, RecordRestricted, open_record
+from cairn.core.forms import add_service_errors
 from cairn.core.http import AuthenticatedRequest
 from cairn.intelligence import services
 from cairn.intelligence.extract import Suggestion, suggestions
 from cairn.intelligence.forms import (
     MENTION_KINDS,
     POSITION_FIELDS,
+    LinkYoungPersonForm,
     MentionFormSet,
+    ReportEditForm,
     ReportForm,
     SearchForm,
 )
@@ -38,7 +41,7 @@ from cairn.intelligence.queries import (
     reports_search,
 )
 from cairn.youngpeople.models import YoungPerson
-from cairn.youngpeople.views.common import casework
+from cairn.youngpeople.views.common import casework, render_form
 
 View = Callable[..., HttpResponse]
 # A confirmed suggestion becomes a row of this kind, with its text in this field.
@@ -93,8 +96,12 @@ def report_list(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-@report_view("Viewed intelligence report")
-def report_detail(request: AuthenticatedRequest, report: IntelligenceReport) -> HttpResponse:
+def _detail(
+    request: AuthenticatedRequest,
+    report: IntelligenceReport,
+    link_form: LinkYoungPersonForm | None = None,
+) -> HttpResponse:
+    link_form = link_form or LinkYoungPersonForm()
     return render(
         request,
         "intelligence/detail.html",
@@ -103,8 +110,63 @@ def report_detail(request: AuthenticatedRequest, report: IntelligenceReport) -> 
             "source_shown": may_see_source(request.user, report),
             "mentions": report_mentions(report),
             "young_people": linked_young_people(request.user, report),
+            "link_form": link_form,
+            "form": link_form,
         },
+        status=400 if link_form.errors else 200,
     )
+
+
+@report_view("Viewed intelligence report")
+def report_detail(request: AuthenticatedRequest, report: IntelligenceReport) -> HttpResponse:
+    return _detail(request, report)
+
+
+@report_view("Opened intelligence report to link a young person", edit=True)
+@require_POST
+def report_link(request: AuthenticatedRequest, report: IntelligenceReport) -> HttpResponse:
+    form = LinkYoungPersonForm(request.POST)
+    if form.is_valid():
+        actor = Actor.from_request(request)
+        try:
+            young_person = open_record(
+                actor,
+                YoungPerson.objects.all(),
+                form.cleaned_data["young_person"],
+                purpose=f"Linked to intelligence report {report.reference}",
+            )
+            services.report_link_young_person(actor=actor, report=report, young_person=young_person)
+        except (RecordNotFound, RecordRestricted):
+            form.add_error("young_person", "No young person with that reference is shared with you")
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{young_person.reference} was linked to this report.")
+            return redirect(report)
+    return _detail(request, report, form)
+
+
+@report_view("Opened intelligence report to change it", edit=True)
+@require_http_methods(["GET", "POST"])
+def report_edit(request: AuthenticatedRequest, report: IntelligenceReport) -> HttpResponse:
+    initial = {name: getattr(report, name) for name in services.EDITABLE_FIELDS}
+    initial["version"] = report.version
+    form = ReportEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS}
+        try:
+            services.report_update(
+                actor=Actor.from_request(request),
+                report=report,
+                expected_version=form.cleaned_data["version"],
+                **fields,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Report {report.reference} was changed.")
+            return redirect(report)
+    return render_form(request, "intelligence/edit.html", {"form": form, "report": report})
 
 
 def _formsets(data: QueryDict | None) -> dict[str, forms.BaseFormSet]:
@@ -191,7 +253,12 @@ def report_create(request: AuthenticatedRequest) -> HttpResponse:
             rows = _rows(formsets, errors)
             _add_confirmed(rows, data.getlist("confirm"))
             try:
-                young_people = list(YoungPerson.objects.filter(pk__in=form.young_person_ids()))
+                wanted = form.young_person_ids()
+                young_people = list(YoungPerson.objects.filter(pk__in=wanted))
+                missing = set(wanted) - {young_person.pk for young_person in young_people}
+                if missing:
+                    hidden = f"YP-{min(missing):06d}"
+                    raise ValidationError({"young_people": services.not_shared(hidden)})
                 if not errors:
                     report = services.report_create(
                         actor=Actor.from_request(request),

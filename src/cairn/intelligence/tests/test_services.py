@@ -140,7 +140,7 @@ def test_only_young_people_the_user_can_see_can_be_linked(
 ) -> None:
     user = make_user(Role.ANALYST, team=team)
     theirs = YoungPersonFactory(holding_team=other_team)
-    with pytest.raises(ValidationError, match="not shared with you"):
+    with pytest.raises(ValidationError, match="is shared with you"):
         _create(user, team, young_people=[theirs])
     assert not IntelligenceReport.objects.exists()
     ours = YoungPersonFactory(holding_team=team)
