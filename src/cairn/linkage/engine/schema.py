@@ -50,6 +50,7 @@ MATCHING_COLUMNS = (
     "given_metaphone",
     "family_metaphone",
     "nicknames",
+    "nickname",
     "date_of_birth",
     "born_from",
     "born_to",
@@ -71,6 +72,7 @@ ARROW_SCHEMA = pa.schema(
         ("given_metaphone", pa.string()),
         ("family_metaphone", pa.string()),
         ("nicknames", _list),
+        ("nickname", pa.string()),
         ("date_of_birth", pa.date32()),
         ("born_from", pa.date32()),
         ("born_to", pa.date32()),
@@ -130,10 +132,9 @@ def matching_row(mention: PersonMention) -> dict[str, object]:
     given = _clean_name(mention.given_name)
     family = _clean_name(mention.family_name)
     nicknames = _clean_list(n for n in (_clean_name(x) for x in mention.nicknames) if n)
-    keys: set[str] = set()
-    for name in ([given] if given else []) + (nicknames or []):
-        keys.add(name)
-        keys.update(canonical_forms(name))
+    # The given name and the full names it may be short for (Tom -> thomas); nicknames are
+    # compared on their own, so a shared street name is not counted twice.
+    keys: set[str] = {given, *canonical_forms(given)} if given else set()
     born_from, born_to = birth_interval(mention)
     sex = mention.sex if mention.sex in SEXES else None
     return {
@@ -145,6 +146,7 @@ def matching_row(mention: PersonMention) -> dict[str, object]:
         "given_metaphone": jellyfish.metaphone(given) if given else None,
         "family_metaphone": jellyfish.metaphone(family) if family else None,
         "nicknames": nicknames,
+        "nickname": nicknames[0] if nicknames else None,
         "date_of_birth": mention.date_of_birth,
         "born_from": born_from,
         "born_to": born_to,

@@ -12,9 +12,11 @@ from cairn.linkage.engine.comparisons import (
     birth_comparison,
     family_name_comparison,
     given_name_comparison,
+    nickname_comparison,
     person_comparisons,
     shared_value_comparison,
 )
+from cairn.linkage.engine.model import deterministic_recall
 from cairn.linkage.engine.nicknames import canonical_forms
 from cairn.linkage.engine.schema import MATCHING_COLUMNS
 
@@ -135,3 +137,26 @@ def test_no_protected_characteristic_is_a_matching_feature(model):
     for word in PROTECTED:
         assert word not in settings_text
         assert not any(word in column for column in MATCHING_COLUMNS)
+
+
+def test_a_shared_street_name_counts_once_under_nicknames_not_as_a_given_name():
+    left = mention("a", given_name="Kyle", nicknames=["Boss"])
+    right = mention("b", given_name="Bryan", nicknames=["boss"])
+    assert level_of(given_name_comparison(), left, right) == "different"
+    assert level_of(nickname_comparison(), left, right) == "same nickname"
+
+
+def test_swapped_names_have_their_own_level():
+    left = mention("a", given_name="Anika", family_name="Spicer")
+    right = mention("b", given_name="Spicer", family_name="Anika")
+    assert level_of(given_name_comparison(), left, right) == "given and family names swapped"
+
+
+def test_the_prior_rule_recall_follows_how_complete_the_records_are():
+    complete = [
+        mention(str(n), given_name="Ann", family_name="Lee", date_of_birth=dt.date(2000, 1, 1))
+        for n in range(10)
+    ]
+    partial = complete[:2] + [mention(str(n), given_name="Ann") for n in range(2, 10)]
+    assert deterministic_recall([matching_table(complete)]) == pytest.approx(0.9)
+    assert deterministic_recall([matching_table(partial)]) == pytest.approx(0.9 * 0.2**2)
