@@ -142,6 +142,7 @@ def test_every_kind_of_event_can_be_chosen_in_the_filter():
         "contact",
         "plan",
         "case",
+        "intelligence",
     ]
 
 
