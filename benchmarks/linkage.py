@@ -36,6 +36,7 @@ from cairn.linkage.engine import PersonMention, Thresholds, link_new, predict, t
 from cairn.linkage.engine.model import fit
 
 LINK_THRESHOLD = 0.95
+CEILINGS: dict[str, float] = {}
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -509,9 +510,28 @@ def generate_world(scale: str, directory: Path) -> Path:
     return bundle
 
 
+def _has_evidence(mention: PersonMention) -> bool:
+    return bool(
+        mention.given_name
+        or mention.family_name
+        or mention.nicknames
+        or mention.date_of_birth
+        or mention.phones
+        or mention.vehicles
+        or mention.addresses
+    )
+
+
+def recall_ceiling(mentions: list[PersonMention], truth: set[tuple[str, str]]) -> float:
+    """The share of true pairs in which both mentions carry anything to match on at all."""
+    bare = {m.mention_id for m in mentions if not _has_evidence(m)}
+    return sum(1 for a, b in truth if a not in bare and b not in bare) / len(truth)
+
+
 def run_world(scale: str, bundle: Path) -> list[Score]:
     mentions = world_mentions(bundle)
     truth = true_pairs(world_truth(bundle))
+    CEILINGS[f"world {scale}"] = recall_ceiling(mentions, truth)
     started = time.perf_counter()
     plain = _plain_world(mentions)
     plain_score = score(
@@ -587,6 +607,11 @@ def main(argv: list[str] | None = None) -> None:
             if args.incremental and scale == args.scales[-1]:
                 extra["incremental"] = {"scale": scale, **time_incremental(bundle)}
     print_table(scores)
+    extra["recall_ceiling"] = CEILINGS
+    for dataset, ceiling in CEILINGS.items():
+        print(
+            f"{dataset}: {ceiling:.1%} of true pairs have evidence on both sides (recall ceiling)"
+        )
     if extra:
         print(json.dumps(extra, indent=2))
     extra["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
