@@ -380,6 +380,14 @@ def world_mentions(bundle: Path) -> list[PersonMention]:
         row["report_id"]: dt.date.fromisoformat(row["received_at"][:10])
         for row in _rows(bundle / "intelligence_reports.csv")
     }
+    people_in_report: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
+    for row in _rows(bundle / "report_person_mentions.csv"):
+        names = [n for n in [_split_name(row["name_as_written"])[0], row["nickname"]] if n]
+        people_in_report[row["report_id"]].append((row["mention_id"], names))
+    places_in_report: dict[str, list[str]] = defaultdict(list)
+    for row in _rows(bundle / "report_location_mentions.csv"):
+        if row["name_as_written"]:
+            places_in_report[row["report_id"]].append(row["name_as_written"])
     mentions = []
     for row in _rows(bundle / "report_person_mentions.csv"):
         given, family = _split_name(row["name_as_written"])
@@ -400,6 +408,13 @@ def world_mentions(bundle: Path) -> list[PersonMention]:
                 phones=phones.get(row["mention_id"], []),
                 addresses=[row["address_as_written"]] if row["address_as_written"] else [],
                 vehicles=vehicles.get(row["mention_id"], []),
+                associates=[
+                    name
+                    for other, names in people_in_report[row["report_id"]]
+                    if other != row["mention_id"]
+                    for name in names
+                ],
+                places=places_in_report[row["report_id"]],
             )
         )
     for row in _rows(bundle / "young_people.csv"):

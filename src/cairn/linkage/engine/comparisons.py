@@ -95,7 +95,7 @@ def shared_value_comparison(column: str, description: str, noun: str) -> Compari
         comparison_levels=[
             _null(column),
             cll.CustomLevel(
-                f"list_has_any({column}_l, {column}_r)", label_for_charts=f"share a {noun}"
+                f"list_has_any({column}_l, {column}_r)", label_for_charts=f"{noun} in common"
             ),
             cll.ElseLevel().configure(label_for_charts=f"no {noun} in common"),
         ],
@@ -167,6 +167,8 @@ def person_comparisons() -> list[ComparisonCreator]:
         shared_value_comparison("postcodes", "Postcodes", "postcode"),
         shared_value_comparison("addresses", "Addresses", "address"),
         shared_value_comparison("vehicles", "Vehicle registrations", "vehicle"),
+        shared_value_comparison("associates", "People mentioned alongside", "associate"),
+        shared_value_comparison("places", "Places mentioned alongside", "place"),
     ]
 
 
@@ -190,6 +192,7 @@ def person_blocking_rules() -> list[BlockingRuleCreator | str]:
         _explode("phones"),
         _explode("vehicles"),
         _explode("addresses"),
+        _explode("associates", "sex"),
     ]
 
 

@@ -37,6 +37,9 @@ class PersonMention:
     postcodes: Sequence[str] = ()
     addresses: Sequence[str] = ()
     vehicles: Sequence[str] = ()
+    # The record's context: names of the other people and the places mentioned alongside.
+    associates: Sequence[str] = ()
+    places: Sequence[str] = ()
     # Further columns for extra comparisons a caller adds (the FEBRL benchmark's identifiers).
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -59,6 +62,8 @@ MATCHING_COLUMNS = (
     "postcodes",
     "addresses",
     "vehicles",
+    "associates",
+    "places",
 )
 
 _list = pa.list_(pa.string())
@@ -81,6 +86,8 @@ ARROW_SCHEMA = pa.schema(
         ("postcodes", _list),
         ("addresses", _list),
         ("vehicles", _list),
+        ("associates", _list),
+        ("places", _list),
     ]
 )
 
@@ -154,6 +161,8 @@ def matching_row(mention: PersonMention) -> dict[str, object]:
         "phones": _clean_list(mention.phones),
         "postcodes": _clean_list(mention.postcodes, upper=True),
         "addresses": _clean_list(mention.addresses),
+        "associates": _clean_list(n for n in (_clean_name(a) for a in mention.associates) if n),
+        "places": _clean_list(mention.places),
         "vehicles": _clean_list(
             (v.replace(" ", "") for v in mention.vehicles if "?" not in v), upper=True
         ),

@@ -105,9 +105,9 @@ def test_dates_of_birth_one_keystroke_apart():
 @pytest.mark.parametrize(
     ("column", "left", "right", "expected"),
     [
-        ("phones", ["+447700900123"], ["+447700900999", "+447700900123"], "share a phone"),
+        ("phones", ["+447700900123"], ["+447700900999", "+447700900123"], "phone in common"),
         ("phones", ["+447700900123"], ["+447700900999"], "no phone in common"),
-        ("vehicles", ["KX12ABC"], ["KX12ABC"], "share a vehicle"),
+        ("vehicles", ["KX12ABC"], ["KX12ABC"], "vehicle in common"),
         ("postcodes", ["NM3"], [], "postcodes unknown"),
     ],
 )

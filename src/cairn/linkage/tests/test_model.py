@@ -62,9 +62,11 @@ def test_the_explanation_lists_every_comparison_and_sums_to_the_match_weight(mod
         "postcodes",
         "addresses",
         "vehicles",
+        "associates",
+        "places",
     ]
     by_name = {c.comparison: c for c in contributions}
-    assert by_name["phones"].level == "share a phone"
+    assert by_name["phones"].level == "phone in common"
     assert by_name["phones"].match_weight > 5
     assert by_name["given_name"].level == "exact"
     assert by_name["postcodes"].level == "postcodes unknown"
