@@ -384,6 +384,17 @@ def world_mentions(bundle: Path) -> list[PersonMention]:
     for row in _rows(bundle / "report_vehicle_mentions.csv"):
         if row["person_mention_id"] and (plate := _registration(row["registration_as_written"])):
             vehicles[row["person_mention_id"]].append(plate)
+    area_of_organisation = {
+        row["organisation_id"]: row["area"] for row in _rows(bundle / "organisations.csv")
+    }
+    area_of_team = {
+        row["team_id"]: area_of_organisation.get(row["organisation_id"])
+        for row in _rows(bundle / "teams.csv")
+    }
+    area_of_report = {
+        row["report_id"]: area_of_organisation.get(row["source_organisation_id"])
+        for row in _rows(bundle / "intelligence_reports.csv")
+    }
     received = {
         row["report_id"]: dt.date.fromisoformat(row["received_at"][:10])
         for row in _rows(bundle / "intelligence_reports.csv")
@@ -423,6 +434,7 @@ def world_mentions(bundle: Path) -> list[PersonMention]:
                     for name in names
                 ],
                 places=places_in_report[row["report_id"]],
+                area=area_of_report[row["report_id"]],
             )
         )
     for row in _rows(bundle / "young_people.csv"):
@@ -445,6 +457,7 @@ def world_mentions(bundle: Path) -> list[PersonMention]:
                 sex=row["sex"],
                 postcodes=[row["postcode_district"]] if row["postcode_district"] else [],
                 addresses=[row["address"]] if row["address"] else [],
+                area=area_of_team.get(row["team_id"]),
             )
         )
     return mentions

@@ -176,23 +176,29 @@ def _explode(column: str, *others: str) -> BlockingRuleCreator:
     return block_on(column, *others, arrays_to_explode=[column])
 
 
-def person_blocking_rules() -> list[BlockingRuleCreator | str]:
-    """Candidate pairs: any one of these is enough. Chosen for recall; see the benchmark."""
+def person_blocking_rules(*, within_area: bool = False) -> list[BlockingRuleCreator | str]:
+    """Candidate pairs: any one of these is enough. Chosen for recall; see the benchmark.
+
+    The last four rules are broad; nationally each would allow over a billion pairs, so with
+    `within_area` they only pair mentions made in the same area.
+    """
+    area = ["area"] if within_area else []
+    same_area = "l.area = r.area and " if within_area else ""
     return [
         block_on("given_canonical", "family_name"),
         block_on("given_metaphone", "family_metaphone"),
         "l.given_name = r.family_name and l.family_name = r.given_name",
         block_on("family_name", "date_of_birth"),
         block_on("given_canonical", "date_of_birth"),
-        # A mention with only a given name meets every mention sharing it.
-        "l.given_canonical = r.given_canonical and "
-        "(l.family_name is null or r.family_name is null)",
-        _explode("nicknames"),
-        _explode("name_keys", "sex"),
         _explode("phones"),
         _explode("vehicles"),
         _explode("addresses"),
-        _explode("associates", "sex"),
+        # A mention with only a given name meets every mention sharing it.
+        f"l.given_canonical = r.given_canonical and {same_area}"
+        "(l.family_name is null or r.family_name is null)",
+        _explode("nicknames", *area),
+        _explode("name_keys", "sex", *area),
+        _explode("associates", "sex", *area),
     ]
 
 

@@ -31,6 +31,8 @@ logger = logging.getLogger(__name__)
 TF_COLUMNS = ("given_name", "family_name", "nickname")
 DEFAULT_PRIOR = 1e-4
 M_FLOOR = 1e-3
+# From this many mentions the broad blocking rules pair mentions within one area only.
+AREA_SCOPED_FROM = 200_000
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -185,15 +187,16 @@ def train(
     (two-file linking); extra comparisons and rules apply to `PersonMention.extra` columns.
     """
     db_api = DuckDBAPI(connection=connection or duckdb.connect())
-    registered = _register(db_api, _as_table(mentions), "person_mentions")
+    tables = [_as_table(m) for m in (mentions, link_to) if m is not None]
+    registered = _register(db_api, tables[0], "person_mentions")
     inputs: list[SplinkDataFrame] = [registered]
     if link_to is not None:
-        inputs.append(_register(db_api, _as_table(link_to), "person_mentions_other"))
+        inputs.append(_register(db_api, tables[1], "person_mentions_other"))
     settings = person_settings(
         link_type="link_only" if link_to is not None else "dedupe_only",
         comparisons=[*person_comparisons(), *extra_comparisons],
         blocking_rules_to_generate_predictions=[
-            *person_blocking_rules(),
+            *person_blocking_rules(within_area=sum(t.num_rows for t in tables) > AREA_SCOPED_FROM),
             *extra_blocking_rules,
         ],
     )
@@ -201,7 +204,7 @@ def train(
     fit(
         linker,
         deterministic=deterministic_rules(),
-        recall=deterministic_recall([_as_table(m) for m in [mentions, link_to] if m is not None]),
+        recall=deterministic_recall(tables),
         em_rules=[*em_training_rules(), *extra_em_rules],
         max_pairs=max_pairs,
         seed=seed,

@@ -13,6 +13,7 @@ import pyarrow as pa
 from cairn.linkage.engine.nicknames import canonical_forms
 
 SEXES = ("female", "male")
+UNKNOWN_AREA = "(unknown)"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -40,6 +41,9 @@ class PersonMention:
     # The record's context: names of the other people and the places mentioned alongside.
     associates: Sequence[str] = ()
     places: Sequence[str] = ()
+    # Where the record was made (a force or local authority area). Never compared: it only
+    # keeps the broad blocking rules (a given name alone, a street name) within one area.
+    area: str | None = None
     # Further columns for extra comparisons a caller adds (the FEBRL benchmark's identifiers).
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -88,6 +92,7 @@ ARROW_SCHEMA = pa.schema(
         ("vehicles", _list),
         ("associates", _list),
         ("places", _list),
+        ("area", pa.string()),
     ]
 )
 
@@ -163,6 +168,7 @@ def matching_row(mention: PersonMention) -> dict[str, object]:
         "addresses": _clean_list(mention.addresses),
         "associates": _clean_list(n for n in (_clean_name(a) for a in mention.associates) if n),
         "places": _clean_list(mention.places),
+        "area": (mention.area or "").strip().lower() or UNKNOWN_AREA,
         "vehicles": _clean_list(
             (v.replace(" ", "") for v in mention.vehicles if "?" not in v), upper=True
         ),

@@ -13,6 +13,7 @@ from cairn.linkage.engine.comparisons import (
     family_name_comparison,
     given_name_comparison,
     nickname_comparison,
+    person_blocking_rules,
     person_comparisons,
     shared_value_comparison,
 )
@@ -160,3 +161,14 @@ def test_the_prior_rule_recall_follows_how_complete_the_records_are():
     partial = complete[:2] + [mention(str(n), given_name="Ann") for n in range(2, 10)]
     assert deterministic_recall([matching_table(complete)]) == pytest.approx(0.9)
     assert deterministic_recall([matching_table(partial)]) == pytest.approx(0.9 * 0.2**2)
+
+
+def test_broad_blocking_rules_stay_within_an_area_at_national_scale():
+    def sql(rule) -> str:
+        return rule if isinstance(rule, str) else rule.get_blocking_rule("duckdb").blocking_rule_sql
+
+    everywhere = [sql(r) for r in person_blocking_rules()]
+    scoped = [sql(r) for r in person_blocking_rules(within_area=True)]
+    assert not any("area" in rule for rule in everywhere)
+    assert sum("area" in rule for rule in scoped) == 4
+    assert [r for r in scoped if "area" not in r] == everywhere[:8]
