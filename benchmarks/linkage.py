@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pandas as pd
 import phonenumbers
 import splink.comparison_library as cl
@@ -41,7 +40,7 @@ from cairn.linkage.engine import (
     predict,
     train,
 )
-from cairn.linkage.engine.model import fit
+from cairn.linkage.engine.model import connect, fit
 
 LINK_THRESHOLD = 0.95
 CEILINGS: dict[str, float] = {}
@@ -202,7 +201,7 @@ FEBRL_EXTRA_EM = [block_on("postcode")]
 
 def _plain_febrl(frames: list[pd.DataFrame], link_type: str) -> pd.DataFrame:
     """A plain Splink model as in Splink's own FEBRL3/FEBRL4 examples."""
-    db_api = DuckDBAPI(connection=duckdb.connect())
+    db_api = DuckDBAPI(connection=connect())
     tables = [
         db_api.register(f.drop(columns=["cluster"]).astype("string").fillna(pd.NA)) for f in frames
     ]
@@ -487,7 +486,7 @@ def _plain_world(mentions: list[PersonMention]) -> pd.DataFrame:
             "postcode": [m.postcodes[0] if m.postcodes else None for m in mentions],
         }
     ).astype("string")
-    db_api = DuckDBAPI(connection=duckdb.connect())
+    db_api = DuckDBAPI(connection=connect())
     table = db_api.register(frame)
     settings = SettingsCreator(
         link_type="dedupe_only",

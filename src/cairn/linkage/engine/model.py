@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import copy
 import logging
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -33,6 +35,13 @@ DEFAULT_PRIOR = 1e-4
 M_FLOOR = 1e-3
 # From this many mentions the broad blocking rules pair mentions within one area only.
 AREA_SCOPED_FROM = 200_000
+
+
+def connect() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB that spills to the system's temporary folder, never the checkout."""
+    spill = Path(tempfile.gettempdir()) / "cairn-duckdb"
+    spill.mkdir(exist_ok=True)
+    return duckdb.connect(config={"temp_directory": str(spill)})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -186,7 +195,7 @@ def train(
     With `link_to`, the model links the two sets and never pairs records within one
     (two-file linking); extra comparisons and rules apply to `PersonMention.extra` columns.
     """
-    db_api = DuckDBAPI(connection=connection or duckdb.connect())
+    db_api = DuckDBAPI(connection=connection or connect())
     tables = [_as_table(m) for m in (mentions, link_to) if m is not None]
     registered = _register(db_api, tables[0], "person_mentions")
     inputs: list[SplinkDataFrame] = [registered]
