@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "cairn.audit",
     "cairn.youngpeople",
     "cairn.intelligence",
+    "cairn.linkage",
     "cairn.world",
 ]
 
@@ -223,6 +224,9 @@ OTP_TOTP_ISSUER = "Cairn"
 
 # Break-glass access lasts this long before it must be asked for again.
 CAIRN_BREAK_GLASS_DURATION = timedelta(hours=int(env_str("CAIRN_BREAK_GLASS_HOURS", "4")))
+# Entity resolution: link at or above the upper match probability, review from the lower.
+CAIRN_LINK_UPPER = float(env_str("CAIRN_LINK_UPPER", "0.95"))
+CAIRN_LINK_LOWER = float(env_str("CAIRN_LINK_LOWER", "0.5"))
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -10,6 +10,7 @@ urlpatterns = [
     path("audit/", include("cairn.audit.urls")),
     path("young-people/", include("cairn.youngpeople.urls")),
     path("intelligence/", include("cairn.intelligence.urls")),
+    path("linkage/", include("cairn.linkage.urls")),
     path("reference/", include("cairn.youngpeople.views.reference")),
     path("api/v1/", api.urls),
 ]

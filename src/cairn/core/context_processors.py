@@ -23,6 +23,7 @@ def cairn(request: HttpRequest) -> dict[str, Any]:
         if user.can(Perm.VIEW_PERSON_RECORDS):
             links.append(("Young people", "/young-people/", "/young-people/"))
             links.append(("Intelligence", "/intelligence/", "/intelligence/"))
+            links.append(("Entity resolution", "/linkage/", "/linkage/"))
         if user.can(Perm.VIEW_AUDIT):
             links.append(("Audit", "/audit/", "/audit/"))
         if user.can(Perm.REVIEW_BREAK_GLASS):

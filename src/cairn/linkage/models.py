@@ -1,0 +1,141 @@
+"""Resolved people: entities, the links of mentions to them, analysts' decisions and undo."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from cairn.intelligence.models import PersonMention
+
+
+class PersonEntity(models.Model):
+    """One person as Cairn resolves them from the mentions linked to it."""
+
+    REFERENCE_PREFIX = "PE"
+
+    display_name = models.CharField(max_length=200, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "person entity"
+        verbose_name_plural = "person entities"
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.display_name}".strip()
+
+    def get_absolute_url(self) -> str:
+        return reverse("linkage:person", args=[self.pk])
+
+    @property
+    def reference(self) -> str:
+        return f"{self.REFERENCE_PREFIX}-{self.pk:06d}"
+
+
+class LinkStatus(models.TextChoices):
+    """How a mention came to be linked (issue 5, section 3)."""
+
+    AUTOMATIC = "automatic", "Linked automatically"
+    ACCEPTED = "accepted", "Accepted by an analyst"
+    PROPOSED = "proposed", "Proposed for review"
+
+
+class LinkChange(models.Model):
+    """One change to the links (an accepted pair, an unmerge), with the state it replaced.
+
+    `before` holds the entities and links of every mention the change touched, so undoing it
+    restores that state exactly.
+    """
+
+    kind = models.CharField(max_length=20)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    made_at = models.DateTimeField(default=timezone.now)
+    before = models.JSONField(default=dict)
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pk}"
+
+
+class MentionLink(models.Model):
+    """A mention's membership of an entity, or (proposed) a pair waiting for review."""
+
+    mention = models.ForeignKey(PersonMention, on_delete=models.CASCADE, related_name="+")
+    entity = models.ForeignKey(PersonEntity, on_delete=models.CASCADE, related_name="links")
+    status = models.CharField(max_length=10, choices=LinkStatus.choices)
+    # For a proposal: the mention it was scored against (already in `entity`).
+    paired_with = models.ForeignKey(
+        PersonMention, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # None for the mention an entity was founded on.
+    match_probability = models.FloatField(null=True, blank=True)
+    # [{"comparison", "level", "match_weight"}, ...] from the engine's `explain`.
+    explanation = models.JSONField(default=list, blank=True)
+    change = models.ForeignKey(
+        LinkChange, on_delete=models.SET_NULL, null=True, blank=True, related_name="links"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mention"],
+                condition=~models.Q(status="proposed"),
+                name="one_entity_per_mention",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mention_id} → {self.entity_id} ({self.status})"
+
+
+class Decision(models.TextChoices):
+    """An analyst's answer to a proposed pair."""
+
+    ACCEPT = "accept", "Same person"
+    REJECT = "reject", "Different people"
+
+
+class ReviewDecision(models.Model):
+    """An analyst's decision on a pair of mentions; every later run respects it."""
+
+    # Stored with the smaller mention id first, so a pair has one row.
+    first = models.ForeignKey(PersonMention, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(PersonMention, on_delete=models.CASCADE, related_name="+")
+    decision = models.CharField(max_length=6, choices=Decision.choices)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["first", "second"], name="one_decision")]
+
+    def __str__(self) -> str:
+        return f"{self.first_id}/{self.second_id}: {self.decision}"
+
+
+def display_name(mentions: Iterable[PersonMention]) -> str:
+    """The most frequent full name among the entity's mentions, else its commonest nickname."""
+    mentions = list(mentions)
+    names = Counter(
+        f"{m.given_name} {m.family_name}".strip() for m in mentions if m.family_name
+    ) or Counter(
+        m.nickname or m.name_as_written for m in mentions if m.nickname or m.name_as_written
+    )
+    if not names:
+        return "Unnamed person"
+    return sorted(names.items(), key=lambda item: (-item[1], item[0]))[0][0]

@@ -1,0 +1,200 @@
+"""Reads of resolved people: need-to-know on the reports behind every mention comes first."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+
+from cairn.access.actor import Actor
+from cairn.access.models import User
+from cairn.access.queries import RecordNotFound, audit_consultation, scope
+from cairn.intelligence.models import IntelligenceReport, PersonMention, ReportYoungPerson
+from cairn.linkage.models import LinkStatus, MentionLink, PersonEntity, display_name
+from cairn.youngpeople.models import YoungPerson
+
+QUEUE_LIMIT = 50
+
+
+class EntityRestricted(Exception):
+    """The entity exists, but none of its mentions come from a report the user may see."""
+
+
+@dataclass(frozen=True)
+class SeenMention:
+    """A mention as one user may see it: `None` when its report is not shared with them."""
+
+    mention: PersonMention | None
+    report: IntelligenceReport | None
+
+    @property
+    def restricted(self) -> bool:
+        return self.mention is None
+
+
+def visible_report_ids(user: User | None, report_ids: Iterable[int]) -> set[int]:
+    ids = set(report_ids)
+    if not ids:
+        return set()
+    return set(
+        scope(user, IntelligenceReport.objects.filter(pk__in=ids)).values_list("pk", flat=True)
+    )
+
+
+def _seen(mention: PersonMention, visible: set[int]) -> SeenMention:
+    if mention.report_id in visible:
+        return SeenMention(mention=mention, report=mention.report)
+    return SeenMention(mention=None, report=None)
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    link: MentionLink
+    left: SeenMention
+    right: SeenMention
+
+    @property
+    def decidable(self) -> bool:
+        """Only someone who may see both reports can say whether they describe one person."""
+        return not (self.left.restricted or self.right.restricted)
+
+
+def _proposals() -> QuerySet[MentionLink]:
+    return MentionLink.objects.filter(status=LinkStatus.PROPOSED).select_related(
+        "mention__report", "paired_with__report", "entity"
+    )
+
+
+def review_queue(actor: Actor, *, limit: int = QUEUE_LIMIT) -> Sequence[ReviewItem]:
+    """Proposed pairs with at least one side the user may see, most probable first."""
+    visible_q = scope(actor.user, IntelligenceReport.objects.all()).values("pk")
+    links = list(
+        _proposals()
+        .filter(Q(mention__report__in=visible_q) | Q(paired_with__report__in=visible_q))
+        .order_by("-match_probability", "id")[:limit]
+    )
+    reports: set[int] = set()
+    for link in links:
+        assert link.paired_with is not None
+        reports |= {link.mention.report_id, link.paired_with.report_id}
+    visible = visible_report_ids(actor.user, reports)
+    items = [
+        ReviewItem(
+            link=link,
+            left=_seen(link.paired_with, visible),
+            right=_seen(link.mention, visible),
+        )
+        for link in links
+        if link.paired_with is not None
+    ]
+    audit_consultation(
+        actor,
+        PersonMention,
+        sorted({s.mention.pk for item in items for s in (item.left, item.right) if s.mention}),
+        summary="Viewed the entity-resolution review queue",
+    )
+    return items
+
+
+def proposal_for_decision(actor: Actor, pk: int) -> ReviewItem:
+    """One proposed pair for an analyst to decide; both reports must be visible to them."""
+    link = _proposals().filter(pk=pk).first()
+    if link is None or link.paired_with is None:
+        raise RecordNotFound(f"No proposed pair {pk}")
+    visible = visible_report_ids(actor.user, [link.mention.report_id, link.paired_with.report_id])
+    audit_consultation(
+        actor,
+        PersonMention,
+        sorted(m.pk for m in (link.paired_with, link.mention) if m.report_id in visible),
+        summary="Opened a proposed pair of person mentions for review",
+        detail={"proposal": link.pk},
+    )
+    return ReviewItem(
+        link=link, left=_seen(link.paired_with, visible), right=_seen(link.mention, visible)
+    )
+
+
+def link_for_unmerge(actor: Actor, pk: int) -> MentionLink:
+    link = (
+        MentionLink.objects.select_related("mention")
+        .exclude(status=LinkStatus.PROPOSED)
+        .filter(pk=pk)
+        .first()
+    )
+    if link is None:
+        raise RecordNotFound(f"No link {pk}")
+    if not visible_report_ids(actor.user, [link.mention.report_id]):
+        raise EntityRestricted(f"Link {pk} is restricted")
+    return link
+
+
+@dataclass
+class EntityLinkView:
+    link: MentionLink
+    seen: SeenMention
+
+
+@dataclass
+class EntityView:
+    entity: PersonEntity
+    # From the visible mentions only: the stored name may come from a restricted one.
+    name: str
+    links: list[EntityLinkView]
+    restricted_count: int
+    aliases: list[str] = field(default_factory=list)
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    young_people: list[YoungPerson] = field(default_factory=list)
+
+
+def person_entity_open(actor: Actor, pk: int) -> EntityView:
+    """A person entity with only the mentions, reports and young people the user may know."""
+    entity = PersonEntity.objects.filter(pk=pk).first()
+    if entity is None:
+        raise RecordNotFound(f"No person entity {pk}")
+    links = list(
+        entity.links.exclude(status=LinkStatus.PROPOSED)
+        .select_related("mention__report", "change")
+        .order_by("mention__report__reported_at", "id")
+    )
+    visible = visible_report_ids(actor.user, [link.mention.report_id for link in links])
+    if not visible:
+        raise EntityRestricted(f"Person entity {entity.reference} is restricted")
+    views = [EntityLinkView(link=link, seen=_seen(link.mention, visible)) for link in links]
+    shown = [v.seen for v in views if not v.seen.restricted]
+    names: list[str] = []
+    for seen in shown:
+        assert seen.mention is not None
+        for name in (seen.mention.name_as_written, seen.mention.nickname):
+            if name and name not in names:
+                names.append(name)
+    dates = [seen.report.reported_at for seen in shown if seen.report is not None]
+    young_people = list(
+        scope(
+            actor.user,
+            YoungPerson.objects.filter(
+                pk__in=ReportYoungPerson.objects.filter(report_id__in=visible).values(
+                    "young_person_id"
+                )
+            ),
+        ).order_by("id")
+    )
+    audit_consultation(
+        actor,
+        PersonMention,
+        sorted(seen.mention.pk for seen in shown if seen.mention is not None),
+        summary=f"Viewed person entity {entity.reference}",
+        detail={"entity": entity.pk},
+    )
+    return EntityView(
+        entity=entity,
+        name=display_name(seen.mention for seen in shown if seen.mention is not None),
+        links=views,
+        restricted_count=len(views) - len(shown),
+        aliases=names,
+        first_seen=min(dates) if dates else None,
+        last_seen=max(dates) if dates else None,
+        young_people=young_people,
+    )

@@ -1,0 +1,740 @@
+"""The write path of entity resolution: re-link, link one report, review decisions, unmerge.
+
+Every change is one transaction audited as a combination, naming the mentions and the reasons.
+The engine (`cairn.linkage.engine`) scores pairs; this module decides what they mean for the
+stored entities, always honouring analysts' decisions.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from cairn.access.actor import Actor
+from cairn.access.permissions import Perm
+from cairn.audit.models import Action
+from cairn.audit.services import audit_record, record_label
+from cairn.intelligence.models import PersonMention
+from cairn.linkage import engine
+from cairn.linkage.models import (
+    Decision,
+    LinkChange,
+    LinkStatus,
+    MentionLink,
+    PersonEntity,
+    ReviewDecision,
+    display_name,
+)
+
+logger = logging.getLogger(__name__)
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Two mentions the engine scored, smaller id first, with its explanation."""
+
+    first: int
+    second: int
+    probability: float
+    explanation: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class RunSummary:
+    mentions: int = 0
+    pairs_scored: int = 0
+    entities: int = 0
+    entities_created: int = 0
+    entities_removed: int = 0
+    mentions_moved: int = 0
+    proposed: int = 0
+    decisions_respected: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+def thresholds() -> engine.Thresholds:
+    return engine.Thresholds(link=settings.CAIRN_LINK_UPPER, review=settings.CAIRN_LINK_LOWER)
+
+
+def _require_linker(actor: Actor) -> None:
+    if actor.is_system:
+        return
+    if actor.user is None or not actor.user.can(Perm.EDIT_PERSON_RECORDS):
+        raise PermissionDenied("Your role cannot change how mentions are linked.")
+
+
+def _mentions() -> Any:
+    return PersonMention.objects.select_related("report").prefetch_related(
+        "phones", "vehicles", "report__person_mentions", "report__location_mentions"
+    )
+
+
+def engine_mention(mention: PersonMention) -> engine.PersonMention:
+    """A stored mention in the engine's schema: names, age, sex, phones, vehicles and context.
+
+    Only these fields reach the model; intelligence mentions record no protected characteristic.
+    """
+    associates = [
+        name
+        for other in mention.report.person_mentions.all()
+        if other.pk != mention.pk
+        for name in (other.given_name, other.nickname)
+        if name
+    ]
+    places = [
+        location.venue_name or location.address
+        for location in mention.report.location_mentions.all()
+        if location.venue_name or location.address
+    ]
+    return engine.PersonMention(
+        mention_id=str(mention.pk),
+        given_name=mention.given_name or None,
+        family_name=mention.family_name or None,
+        nicknames=[mention.nickname] if mention.nickname else [],
+        date_of_birth=mention.date_of_birth,
+        age_min=mention.age_min,
+        age_max=mention.age_max,
+        age_observed_on=mention.report.reported_at.date(),
+        sex=mention.sex,
+        phones=[phone.e164 for phone in mention.phones.all() if phone.e164],
+        vehicles=[
+            vehicle.registration
+            for vehicle in mention.vehicles.all()
+            if vehicle.registration and not vehicle.is_partial
+        ],
+        associates=associates,
+        places=places,
+    )
+
+
+def _pairs(model: engine.Model, frame: Any) -> list[Pair]:
+    pairs = []
+    for _, row in frame.iterrows():
+        a, b = int(row["mention_id_l"]), int(row["mention_id_r"])
+        pairs.append(
+            Pair(
+                first=min(a, b),
+                second=max(a, b),
+                probability=float(row["match_probability"]),
+                explanation=[asdict(c) for c in engine.explain(model, row)],
+            )
+        )
+    return pairs
+
+
+def score_pairs(mentions: Sequence[engine.PersonMention]) -> list[Pair]:
+    """Train without labels on all the mentions and score every blocked pair above `lower`."""
+    if len(mentions) < 2:
+        return []
+    model = engine.train(mentions, thresholds=thresholds(), max_pairs=2e5)
+    return _pairs(model, engine.predict(model))
+
+
+def score_new(
+    existing: Sequence[engine.PersonMention], new: Sequence[engine.PersonMention]
+) -> list[Pair]:
+    """Train on the existing mentions and score the new ones against them only."""
+    if not existing or not new:
+        return []
+    model = engine.train(existing, thresholds=thresholds(), max_pairs=2e5)
+    return _pairs(model, engine.link_new(model, new))
+
+
+def _decisions(mention_ids: Iterable[int] | None = None) -> dict[tuple[int, int], str]:
+    decisions = ReviewDecision.objects.all()
+    if mention_ids is not None:
+        ids = list(mention_ids)
+        decisions = decisions.filter(Q(first_id__in=ids) | Q(second_id__in=ids))
+    return {(d.first_id, d.second_id): d.decision for d in decisions}
+
+
+class _Components:
+    """Union-find that refuses any merge putting a rejected pair into one entity."""
+
+    def __init__(self, members: Iterable[int], rejected: Iterable[tuple[int, int]]) -> None:
+        self.parent = {m: m for m in members}
+        self.apart: dict[int, set[int]] = defaultdict(set)
+        for a, b in rejected:
+            self.apart[a].add(b)
+            self.apart[b].add(a)
+        self.members: dict[int, set[int]] = {m: {m} for m in self.parent}
+
+    def root(self, node: int) -> int:
+        self.parent.setdefault(node, node)
+        self.members.setdefault(node, {node})
+        while self.parent[node] != node:
+            self.parent[node] = self.parent[self.parent[node]]
+            node = self.parent[node]
+        return node
+
+    def union(self, a: int, b: int) -> bool:
+        ra, rb = self.root(a), self.root(b)
+        if ra == rb:
+            return True
+        if any(self.apart[m] & self.members[rb] for m in self.members[ra]):
+            return False
+        keep, gone = min(ra, rb), max(ra, rb)
+        self.parent[gone] = keep
+        self.members[keep] |= self.members.pop(gone)
+        return True
+
+    def groups(self) -> list[list[int]]:
+        by_root: dict[int, list[int]] = defaultdict(list)
+        for node in list(self.parent):
+            by_root[self.root(node)].append(node)
+        return sorted(sorted(group) for group in by_root.values())
+
+
+def _audit(actor: Actor, mention_ids: Iterable[int], summary: str, **detail: Any) -> None:
+    audit_record(
+        actor=actor,
+        action=Action.COMBINATION,
+        record_type=record_label(PersonMention),
+        record_ids=sorted(set(mention_ids)),
+        summary=summary,
+        detail=detail or None,
+    )
+
+
+def link_run(*, actor: Actor, progress: Progress | None = None) -> RunSummary:
+    """Re-link every person mention: train, score, apply thresholds and decisions, write."""
+    _require_linker(actor)
+    say = progress or (lambda message: None)
+    limits = thresholds()
+    mentions = {m.pk: m for m in _mentions()}
+    say(f"Read {len(mentions)} person mentions")
+    pairs = score_pairs([engine_mention(m) for m in mentions.values()])
+    say(f"Scored {len(pairs)} pairs")
+    decisions = _decisions()
+    summary = RunSummary(mentions=len(mentions), pairs_scored=len(pairs))
+    summary.decisions_respected = len(decisions)
+    components = _Components(
+        mentions, [pair for pair, d in decisions.items() if d == Decision.REJECT]
+    )
+    by_pair = {(p.first, p.second): p for p in pairs}
+    for (a, b), decision in decisions.items():
+        if decision == Decision.ACCEPT and a in mentions and b in mentions:
+            components.union(a, b)
+    strong = sorted(
+        (p for p in pairs if p.probability >= limits.link and (p.first, p.second) not in decisions),
+        key=lambda p: -p.probability,
+    )
+    for pair in strong:
+        components.union(pair.first, pair.second)
+    groups = components.groups()
+
+    with transaction.atomic():
+        current = dict(
+            MentionLink.objects.exclude(status=LinkStatus.PROPOSED).values_list(
+                "mention_id", "entity_id"
+            )
+        )
+        existing_entities = set(PersonEntity.objects.values_list("pk", flat=True))
+        claimed: set[int] = set()
+        entity_of: dict[int, int] = {}
+        for group in groups:
+            votes = Counter(current[m] for m in group if m in current)
+            choice = next(
+                (
+                    e
+                    for e, _ in sorted(votes.items(), key=lambda i: (-i[1], i[0]))
+                    if e not in claimed
+                ),
+                None,
+            )
+            entity = (
+                PersonEntity.objects.get(pk=choice)
+                if choice is not None
+                else PersonEntity.objects.create()
+            )
+            if choice is None:
+                summary.entities_created += 1
+            entity.display_name = display_name(mentions[m] for m in group)
+            entity.save(update_fields=["display_name"])
+            claimed.add(entity.pk)
+            for member in group:
+                entity_of[member] = entity.pk
+        summary.entities = len(groups)
+        summary.mentions_moved = sum(1 for m, e in entity_of.items() if current.get(m) != e)
+        MentionLink.objects.all().delete()
+        links = []
+        for group in groups:
+            for member in group:
+                best = max(
+                    (
+                        by_pair.get((min(member, o), max(member, o)))
+                        for o in group
+                        if o != member and (min(member, o), max(member, o)) in by_pair
+                    ),
+                    key=lambda p: p.probability if p else -1.0,
+                    default=None,
+                )
+                accepted = any(
+                    decisions.get((min(member, o), max(member, o))) == Decision.ACCEPT
+                    for o in group
+                    if o != member
+                )
+                founder = member == group[0] and not accepted
+                links.append(
+                    MentionLink(
+                        mention_id=member,
+                        entity_id=entity_of[member],
+                        status=LinkStatus.ACCEPTED if accepted else LinkStatus.AUTOMATIC,
+                        match_probability=None if founder or best is None else best.probability,
+                        explanation=[] if founder or best is None else best.explanation,
+                    )
+                )
+        proposed: set[tuple[int, int]] = set()
+        for pair in sorted(pairs, key=lambda p: -p.probability):
+            key = (pair.first, pair.second)
+            if (
+                limits.review <= pair.probability < limits.link
+                and key not in decisions
+                and entity_of[pair.first] != entity_of[pair.second]
+                and key not in proposed
+            ):
+                proposed.add(key)
+                links.append(
+                    MentionLink(
+                        mention_id=pair.second,
+                        paired_with_id=pair.first,
+                        entity_id=entity_of[pair.first],
+                        status=LinkStatus.PROPOSED,
+                        match_probability=pair.probability,
+                        explanation=pair.explanation,
+                    )
+                )
+        MentionLink.objects.bulk_create(links)
+        summary.proposed = len(proposed)
+        removed = existing_entities - claimed
+        PersonEntity.objects.filter(pk__in=removed).delete()
+        summary.entities_removed = len(removed)
+        _audit(
+            actor,
+            [m for m, e in entity_of.items() if current.get(m) != e],
+            "Re-linked person mentions",
+            changes=summary.as_dict(),
+            reason=f"Model thresholds: link at {limits.link}, review from {limits.review}",
+        )
+    say(
+        f"{summary.entities} people from {summary.mentions} mentions: "
+        f"{summary.entities_created} new, {summary.entities_removed} removed, "
+        f"{summary.mentions_moved} mentions moved, {summary.proposed} pairs for review"
+    )
+    return summary
+
+
+def link_report(*, actor: Actor, report_id: int) -> RunSummary:
+    """Link one new or edited report's person mentions against the existing entities."""
+    _require_linker(actor)
+    limits = thresholds()
+    new = {m.pk: m for m in _mentions().filter(report_id=report_id)}
+    others = {m.pk: m for m in _mentions().exclude(report_id=report_id)}
+    pairs = score_new(
+        [engine_mention(m) for m in others.values()], [engine_mention(m) for m in new.values()]
+    )
+    decisions = _decisions(new)
+    summary = RunSummary(mentions=len(new), pairs_scored=len(pairs))
+    with transaction.atomic():
+        MentionLink.objects.filter(Q(mention_id__in=new) | Q(paired_with_id__in=new)).delete()
+        entity_of = dict(
+            MentionLink.objects.exclude(status=LinkStatus.PROPOSED)
+            .filter(mention_id__in=others)
+            .values_list("mention_id", "entity_id")
+        )
+        rejected_entities: dict[int, set[int]] = defaultdict(set)
+        for (a, b), decision in decisions.items():
+            if decision == Decision.REJECT:
+                mine, theirs = (a, b) if a in new else (b, a)
+                if theirs in entity_of:
+                    rejected_entities[mine].add(entity_of[theirs])
+        for mention_id, mention in new.items():
+            candidates = sorted(
+                (p for p in pairs if mention_id in (p.first, p.second)),
+                key=lambda p: -p.probability,
+            )
+            forced = [
+                (b if a == mention_id else a)
+                for (a, b), d in decisions.items()
+                if d == Decision.ACCEPT and mention_id in (a, b)
+            ]
+            target: tuple[int, LinkStatus, Pair | None] | None = None
+            for other in forced:
+                if other in entity_of:
+                    target = (entity_of[other], LinkStatus.ACCEPTED, None)
+                    break
+            for pair in candidates:
+                other = pair.first if pair.second == mention_id else pair.second
+                entity_id = entity_of.get(other)
+                if entity_id is None or entity_id in rejected_entities[mention_id]:
+                    continue
+                if (min(mention_id, other), max(mention_id, other)) in decisions:
+                    continue
+                if target is None and pair.probability >= limits.link:
+                    target = (entity_id, LinkStatus.AUTOMATIC, pair)
+                elif limits.review <= pair.probability < limits.link and (
+                    target is None or target[0] != entity_id
+                ):
+                    MentionLink.objects.create(
+                        mention_id=mention_id,
+                        paired_with_id=other,
+                        entity_id=entity_id,
+                        status=LinkStatus.PROPOSED,
+                        match_probability=pair.probability,
+                        explanation=pair.explanation,
+                    )
+                    summary.proposed += 1
+            if target is None:
+                entity = PersonEntity.objects.create(display_name=display_name([mention]))
+                summary.entities_created += 1
+                target = (entity.pk, LinkStatus.AUTOMATIC, None)
+            else:
+                summary.mentions_moved += 1
+            entity_id, status, evidence = target
+            MentionLink.objects.create(
+                mention_id=mention_id,
+                entity_id=entity_id,
+                status=status,
+                match_probability=evidence.probability if evidence else None,
+                explanation=evidence.explanation if evidence else [],
+            )
+            entity_of[mention_id] = entity_id
+        _refresh_names({entity_of[m] for m in new})
+        _remove_empty_entities()
+        _audit(
+            actor,
+            new,
+            "Linked a report's person mentions",
+            report=report_id,
+            changes=summary.as_dict(),
+            reason=f"Model thresholds: link at {limits.link}, review from {limits.review}",
+        )
+    return summary
+
+
+def _refresh_names(entity_ids: Iterable[int]) -> None:
+    for entity in PersonEntity.objects.filter(pk__in=list(entity_ids)):
+        members = PersonMention.objects.filter(
+            pk__in=entity.links.exclude(status=LinkStatus.PROPOSED).values("mention_id")
+        )
+        entity.display_name = display_name(members)
+        entity.save(update_fields=["display_name"])
+
+
+def _remove_empty_entities() -> None:
+    PersonEntity.objects.exclude(
+        pk__in=MentionLink.objects.exclude(status=LinkStatus.PROPOSED).values("entity_id")
+    ).delete()
+
+
+# --- Snapshots: what a change touched, so undoing it restores that state exactly ---
+
+LINK_FIELDS = (
+    "id",
+    "mention_id",
+    "entity_id",
+    "status",
+    "paired_with_id",
+    "match_probability",
+    "explanation",
+    "change_id",
+    "created_at",
+)
+
+
+def _snapshot(entity_ids: set[int], mention_ids: set[int], pair: tuple[int, int]) -> dict[str, Any]:
+    links = MentionLink.objects.filter(
+        Q(entity_id__in=entity_ids)
+        | Q(mention_id__in=mention_ids)
+        | Q(paired_with_id__in=mention_ids)
+    ).order_by("id")
+    decision = ReviewDecision.objects.filter(first_id=pair[0], second_id=pair[1]).first()
+    return {
+        "entities": [
+            {"id": e.pk, "display_name": e.display_name, "created_at": e.created_at.isoformat()}
+            for e in PersonEntity.objects.filter(pk__in=entity_ids).order_by("id")
+        ],
+        "links": [
+            {
+                name: (value.isoformat() if name == "created_at" else value)
+                for name in LINK_FIELDS
+                for value in [getattr(link, name)]
+            }
+            for link in links
+        ],
+        "pair": list(pair),
+        "decision": (
+            {
+                "id": decision.pk,
+                "decision": decision.decision,
+                "decided_by_id": decision.decided_by_id,
+                "decided_at": decision.decided_at.isoformat(),
+                "reason": decision.reason,
+            }
+            if decision
+            else None
+        ),
+    }
+
+
+def _members(entity_id: int) -> set[int]:
+    return set(
+        MentionLink.objects.exclude(status=LinkStatus.PROPOSED)
+        .filter(entity_id=entity_id)
+        .values_list("mention_id", flat=True)
+    )
+
+
+def _pair(a: int, b: int) -> tuple[int, int]:
+    return (min(a, b), max(a, b))
+
+
+def _decide(actor: Actor, pair: tuple[int, int], decision: Decision, reason: str) -> ReviewDecision:
+    record, _ = ReviewDecision.objects.update_or_create(
+        first_id=pair[0],
+        second_id=pair[1],
+        defaults={
+            "decision": decision,
+            "decided_by": actor.user,
+            "decided_at": timezone.now(),
+            "reason": reason,
+        },
+    )
+    return record
+
+
+def _proposal(link: MentionLink) -> MentionLink:
+    if link.status != LinkStatus.PROPOSED or link.paired_with_id is None:
+        raise ValidationError("This pair is no longer waiting for review.")
+    return link
+
+
+def review_accept(*, actor: Actor, link: MentionLink, reason: str = "") -> PersonEntity:
+    """The analyst says both mentions are one person: merge their entities."""
+    _require_linker(actor)
+    _proposal(link)
+    assert link.paired_with_id is not None
+    pair = _pair(link.mention_id, link.paired_with_id)
+    with transaction.atomic():
+        keep = (
+            MentionLink.objects.exclude(status=LinkStatus.PROPOSED)
+            .get(mention_id=link.paired_with_id)
+            .entity_id
+        )
+        gone = (
+            MentionLink.objects.exclude(status=LinkStatus.PROPOSED)
+            .get(mention_id=link.mention_id)
+            .entity_id
+        )
+        members = _members(keep) | _members(gone)
+        before = _snapshot({keep, gone}, members, pair)
+        change = LinkChange.objects.create(kind="accept", made_by=actor.user, before=before)
+        _decide(actor, pair, Decision.ACCEPT, reason)
+        if keep != gone:
+            MentionLink.objects.exclude(status=LinkStatus.PROPOSED).filter(entity_id=gone).update(
+                entity_id=keep
+            )
+            # Proposals between the two are settled; others pointing at the old entity move.
+            MentionLink.objects.filter(
+                status=LinkStatus.PROPOSED, mention_id__in=members, paired_with_id__in=members
+            ).delete()
+            MentionLink.objects.filter(status=LinkStatus.PROPOSED, entity_id=gone).update(
+                entity_id=keep
+            )
+            PersonEntity.objects.filter(pk=gone).delete()
+        else:
+            MentionLink.objects.filter(pk=link.pk).delete()
+        MentionLink.objects.filter(mention_id=link.mention_id).exclude(
+            status=LinkStatus.PROPOSED
+        ).update(
+            status=LinkStatus.ACCEPTED,
+            match_probability=link.match_probability,
+            explanation=link.explanation,
+            change=change,
+        )
+        _refresh_names([keep])
+        _audit(
+            actor,
+            pair,
+            "Accepted a proposed link: the same person",
+            entity=keep,
+            merged_entity=gone if gone != keep else None,
+            match_probability=link.match_probability,
+            reason=reason,
+        )
+    return PersonEntity.objects.get(pk=keep)
+
+
+def review_reject(*, actor: Actor, link: MentionLink, reason: str = "") -> ReviewDecision:
+    """The analyst says they are different people: never link this pair."""
+    _require_linker(actor)
+    _proposal(link)
+    assert link.paired_with_id is not None
+    pair = _pair(link.mention_id, link.paired_with_id)
+    with transaction.atomic():
+        decision = _decide(actor, pair, Decision.REJECT, reason)
+        MentionLink.objects.filter(
+            Q(mention_id=pair[0], paired_with_id=pair[1])
+            | Q(mention_id=pair[1], paired_with_id=pair[0])
+        ).delete()
+        _audit(
+            actor,
+            pair,
+            "Rejected a proposed link: different people",
+            match_probability=link.match_probability,
+            reason=reason,
+        )
+    return decision
+
+
+def _restore(
+    before: dict[str, Any], touched_entities: set[int], touched_mentions: set[int]
+) -> None:
+    MentionLink.objects.filter(
+        Q(entity_id__in=touched_entities)
+        | Q(mention_id__in=touched_mentions)
+        | Q(paired_with_id__in=touched_mentions)
+    ).delete()
+    for entity in before["entities"]:
+        PersonEntity.objects.update_or_create(
+            pk=entity["id"],
+            defaults={"display_name": entity["display_name"], "created_at": entity["created_at"]},
+        )
+    MentionLink.objects.bulk_create(
+        MentionLink(**{name: row[name] for name in LINK_FIELDS}) for row in before["links"]
+    )
+    first, second = before["pair"]
+    ReviewDecision.objects.filter(first_id=first, second_id=second).delete()
+    if before["decision"]:
+        ReviewDecision.objects.create(first_id=first, second_id=second, **before["decision"])
+    _remove_empty_entities()
+
+
+def unmerge(*, actor: Actor, link: MentionLink, reason: str = "") -> PersonEntity:
+    """Undo a link: an analyst's merge is undone exactly; an automatic link is split off.
+
+    Splitting off records that the mention is not the same person as the entity's others, so
+    later runs do not link it back.
+    """
+    _require_linker(actor)
+    if link.status == LinkStatus.PROPOSED:
+        raise ValidationError("A proposed pair is not linked: accept or reject it instead.")
+    with transaction.atomic():
+        change = link.change
+        if change is not None and change.undone_at is None:
+            entities = {e["id"] for e in change.before["entities"]} | {link.entity_id}
+            mentions = {row["mention_id"] for row in change.before["links"]} | _members(
+                link.entity_id
+            )
+            _restore(change.before, entities, mentions)
+            change.undone_at = timezone.now()
+            change.save(update_fields=["undone_at"])
+            _audit(
+                actor,
+                mentions,
+                "Undid a merge of person mentions",
+                change=change.pk,
+                restored_entities=sorted(entities),
+                reason=reason,
+            )
+            restored = MentionLink.objects.exclude(status=LinkStatus.PROPOSED).get(
+                mention_id=link.mention_id
+            )
+            return PersonEntity.objects.get(pk=restored.entity_id)
+        others = _members(link.entity_id) - {link.mention_id}
+        if not others:
+            raise ValidationError("This mention is the only one in its entity.")
+        entity = PersonEntity.objects.create(
+            display_name=display_name([PersonMention.objects.get(pk=link.mention_id)])
+        )
+        MentionLink.objects.filter(pk=link.pk).update(
+            entity=entity, status=LinkStatus.ACCEPTED, match_probability=None, explanation=[]
+        )
+        for other in others:
+            _decide(actor, _pair(link.mention_id, other), Decision.REJECT, reason or "Unmerged")
+        MentionLink.objects.filter(
+            status=LinkStatus.PROPOSED, mention_id=link.mention_id, entity_id=link.entity_id
+        ).delete()
+        _refresh_names([link.entity_id])
+        _audit(
+            actor,
+            {link.mention_id, *others},
+            "Split a person mention from an entity",
+            entity=link.entity_id,
+            new_entity=entity.pk,
+            reason=reason,
+        )
+    return entity
+
+
+def links_export(*, actor: Actor, out: Path) -> tuple[int, int]:
+    """Write `mentions.csv` and `entities.csv` to `out`; a disclosure, so audited."""
+    if not actor.is_system:
+        raise PermissionDenied("Only an operator can export the links.")
+    out.mkdir(parents=True, exist_ok=True)
+    links = (
+        MentionLink.objects.exclude(status=LinkStatus.PROPOSED)
+        .select_related("mention__report")
+        .order_by("entity_id", "mention_id")
+    )
+    seen: dict[int, list[datetime]] = defaultdict(list)
+    mention_ids: list[int] = []
+    with (out / "mentions.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            ["mention_external_id", "mention_id", "entity_id", "match_probability", "status"]
+        )
+        for link in links.iterator(chunk_size=2000):
+            mention_ids.append(link.mention_id)
+            seen[link.entity_id].append(link.mention.report.reported_at)
+            writer.writerow(
+                [
+                    link.mention.external_id,
+                    link.mention_id,
+                    link.entity_id,
+                    "" if link.match_probability is None else f"{link.match_probability:.6f}",
+                    link.status,
+                ]
+            )
+    entities = PersonEntity.objects.order_by("id")
+    with (out / "entities.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            ["entity_id", "reference", "display_name", "mentions", "first_seen", "last_seen"]
+        )
+        for entity in entities.iterator(chunk_size=2000):
+            dates = seen.get(entity.pk, [])
+            writer.writerow(
+                [
+                    entity.pk,
+                    entity.reference,
+                    entity.display_name,
+                    len(dates),
+                    min(dates).date().isoformat() if dates else "",
+                    max(dates).date().isoformat() if dates else "",
+                ]
+            )
+    audit_record(
+        actor=actor,
+        action=Action.DISCLOSURE,
+        record_type=record_label(PersonMention),
+        record_ids=[],
+        summary="Exported person entities and their links",
+        detail={"out": str(out), "mentions": len(mention_ids), "entities": len(seen)},
+    )
+    return len(mention_ids), len(seen)

@@ -1,0 +1,64 @@
+"""Synthetic person mentions and a stand-in scorer for the linkage app's tests."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pytest
+
+from cairn.access.models import Team
+from cairn.intelligence.models import PersonMention
+from cairn.intelligence.tests.factories import IntelligenceReportFactory, PersonMentionFactory
+from cairn.linkage import engine, services
+
+EXPLANATION = [
+    {"comparison": "given_name", "level": "exact", "match_weight": 4.2},
+    {"comparison": "phones", "level": "no phone in common", "match_weight": -1.5},
+]
+
+
+def person_mention(team: Team, external_id: str, name: str, **fields: Any) -> PersonMention:
+    """One synthetic report held by `team` mentioning one person."""
+    given, _, family = name.partition(" ")
+    report = IntelligenceReportFactory(owning_team=team)
+    return PersonMentionFactory(
+        report=report,
+        external_id=external_id,
+        name_as_written=name,
+        given_name=given,
+        family_name=family,
+        nickname=fields.pop("nickname", ""),
+        **fields,
+    )
+
+
+def use_scores(monkeypatch: pytest.MonkeyPatch, scores: Mapping[tuple[str, str], float]) -> None:
+    """Replace the trained model by fixed probabilities between mentions (by external id)."""
+
+    def pairs(mentions: Sequence[engine.PersonMention]) -> list[services.Pair]:
+        ids = {m.mention_id for m in mentions}
+        by_external = dict(
+            PersonMention.objects.filter(pk__in=[int(i) for i in ids]).values_list(
+                "external_id", "pk"
+            )
+        )
+        found = []
+        for (a, b), probability in scores.items():
+            if a in by_external and b in by_external:
+                x, y = by_external[a], by_external[b]
+                found.append(services.Pair(min(x, y), max(x, y), probability, list(EXPLANATION)))
+        return [p for p in found if p.probability >= services.thresholds().review]
+
+    def new_pairs(
+        existing: Sequence[engine.PersonMention], new: Sequence[engine.PersonMention]
+    ) -> list[services.Pair]:
+        new_ids = {m.mention_id for m in new}
+        return [
+            p
+            for p in pairs([*existing, *new])
+            if (str(p.first) in new_ids) != (str(p.second) in new_ids)
+        ]
+
+    monkeypatch.setattr(services, "score_pairs", pairs)
+    monkeypatch.setattr(services, "score_new", new_pairs)

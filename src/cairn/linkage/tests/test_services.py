@@ -1,0 +1,278 @@
+"""Re-linking, thresholds, review decisions, incremental linking and unmerge."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from cairn.access.actor import Actor
+from cairn.access.permissions import Role
+from cairn.audit.models import Action, AuditEntry
+from cairn.intelligence.models import PhoneMention
+from cairn.linkage import engine, services
+from cairn.linkage.models import (
+    Decision,
+    LinkStatus,
+    MentionLink,
+    PersonEntity,
+    ReviewDecision,
+)
+from cairn.linkage.tests.factories import person_mention, use_scores
+
+pytestmark = pytest.mark.django_db
+SYSTEM = Actor.system()
+
+
+def entity_of(external_id: str) -> int:
+    return (
+        MentionLink.objects.exclude(status=LinkStatus.PROPOSED)
+        .get(mention__external_id=external_id)
+        .entity_id
+    )
+
+
+def proposal(a: str, b: str) -> MentionLink:
+    return MentionLink.objects.get(
+        status=LinkStatus.PROPOSED,
+        mention__external_id__in=[a, b],
+        paired_with__external_id__in=[a, b],
+    )
+
+
+def state() -> dict[str, list[dict[str, Any]]]:
+    """Everything the linkage app stores about who is who, for before/after comparisons."""
+    return {
+        "entities": list(PersonEntity.objects.order_by("id").values()),
+        "links": list(MentionLink.objects.order_by("id").values()),
+        "decisions": list(ReviewDecision.objects.order_by("id").values()),
+    }
+
+
+@pytest.fixture
+def three(team, monkeypatch):
+    """Tom and Thomas almost surely one man; Tommy perhaps; Zed a stranger."""
+    for external_id, name in [
+        ("tom", "Tom Smith"),
+        ("thomas", "Thomas Smith"),
+        ("tommy", "Tommy Smith"),
+        ("zed", "Zed Brown"),
+    ]:
+        person_mention(team, external_id, name)
+    use_scores(
+        monkeypatch,
+        {("tom", "thomas"): 0.99, ("thomas", "tommy"): 0.7, ("tom", "zed"): 0.2},
+    )
+
+
+def test_above_the_upper_threshold_links_between_proposes_below_does_nothing(three):
+    summary = services.link_run(actor=SYSTEM)
+    assert entity_of("tom") == entity_of("thomas")
+    assert entity_of("tommy") != entity_of("tom")
+    assert entity_of("zed") not in {entity_of("tom"), entity_of("tommy")}
+    review = proposal("thomas", "tommy")
+    assert review.match_probability == 0.7
+    assert review.explanation[0]["comparison"] == "given_name"
+    assert MentionLink.objects.filter(status=LinkStatus.PROPOSED).count() == 1
+    assert (summary.entities, summary.proposed, summary.mentions) == (3, 1, 4)
+    link = MentionLink.objects.get(mention__external_id="thomas", status=LinkStatus.AUTOMATIC)
+    assert link.match_probability == 0.99
+    assert PersonEntity.objects.get(pk=entity_of("tom")).display_name in {
+        "Tom Smith",
+        "Thomas Smith",
+    }
+
+
+def test_thresholds_come_from_settings(three, settings):
+    settings.CAIRN_LINK_UPPER = 0.6
+    services.link_run(actor=SYSTEM)
+    assert entity_of("tommy") == entity_of("tom") == entity_of("thomas")
+    assert not MentionLink.objects.filter(status=LinkStatus.PROPOSED).exists()
+
+
+def test_the_run_is_audited_as_a_combination_with_its_reasons(three):
+    services.link_run(actor=SYSTEM)
+    entry = AuditEntry.objects.filter(action=Action.COMBINATION).latest("id")
+    assert entry.summary == "Re-linked person mentions"
+    assert entry.detail["changes"]["proposed"] == 1
+    assert "0.95" in entry.detail["reason"]
+    assert len(entry.record_ids) == 4
+
+
+def test_an_accepted_pair_survives_a_relink(three, make_user, team):
+    analyst = make_user(Role.ANALYST, team=team)
+    services.link_run(actor=SYSTEM)
+    services.review_accept(
+        actor=Actor(user=analyst), link=proposal("thomas", "tommy"), reason="Same tattoo"
+    )
+    assert entity_of("tommy") == entity_of("tom")
+    decision = ReviewDecision.objects.get()
+    assert (decision.decision, decision.decided_by, decision.reason) == (
+        Decision.ACCEPT,
+        analyst,
+        "Same tattoo",
+    )
+    services.link_run(actor=SYSTEM)
+    assert entity_of("tommy") == entity_of("tom") == entity_of("thomas")
+    assert not MentionLink.objects.filter(status=LinkStatus.PROPOSED).exists()
+    assert MentionLink.objects.get(mention__external_id="tommy").status == LinkStatus.ACCEPTED
+
+
+def test_a_rejected_pair_is_never_linked_again_even_when_the_model_is_sure(
+    team, make_user, monkeypatch
+):
+    for external_id, name in [("a", "Ann Lee"), ("b", "Anne Lee"), ("c", "Annie Lee")]:
+        person_mention(team, external_id, name)
+    use_scores(monkeypatch, {("a", "b"): 0.8, ("a", "c"): 0.99})
+    services.link_run(actor=SYSTEM)
+    analyst = make_user(Role.ANALYST, team=team)
+    services.review_reject(actor=Actor(user=analyst), link=proposal("a", "b"), reason="Twins")
+    assert not MentionLink.objects.filter(status=LinkStatus.PROPOSED).exists()
+    # The model now scores the pair, and its link through a third mention, as certain.
+    use_scores(monkeypatch, {("a", "b"): 0.999, ("a", "c"): 0.99, ("b", "c"): 0.98})
+    services.link_run(actor=SYSTEM)
+    assert entity_of("a") != entity_of("b")
+    assert entity_of("a") == entity_of("c")
+    assert not MentionLink.objects.filter(status=LinkStatus.PROPOSED).exists()
+
+
+def test_unmerge_restores_the_previous_state_exactly(three, make_user, team):
+    analyst = make_user(Role.ANALYST, team=team)
+    services.link_run(actor=SYSTEM)
+    before = state()
+    services.review_accept(actor=Actor(user=analyst), link=proposal("thomas", "tommy"))
+    assert state() != before
+    merged = MentionLink.objects.get(mention__external_id="tommy")
+    services.unmerge(actor=Actor(user=analyst), link=merged, reason="Accepted in error")
+    assert state() == before
+    entry = AuditEntry.objects.filter(action=Action.COMBINATION).latest("id")
+    assert entry.summary == "Undid a merge of person mentions"
+    assert entry.detail["reason"] == "Accepted in error"
+
+
+def test_unmerging_an_automatic_link_keeps_the_mention_apart_in_later_runs(three, make_user, team):
+    analyst = make_user(Role.ANALYST, team=team)
+    services.link_run(actor=SYSTEM)
+    link = MentionLink.objects.get(mention__external_id="thomas")
+    services.unmerge(actor=Actor(user=analyst), link=link, reason="Different dates of birth")
+    assert entity_of("thomas") != entity_of("tom")
+    services.link_run(actor=SYSTEM)
+    assert entity_of("thomas") != entity_of("tom")
+    assert ReviewDecision.objects.get().decision == Decision.REJECT
+
+
+def test_only_roles_that_change_records_decide(three, make_user, team):
+    services.link_run(actor=SYSTEM)
+    before = state()
+    for role in (Role.AUDITOR, Role.ADMIN):
+        with pytest.raises(PermissionDenied):
+            services.review_accept(
+                actor=Actor(user=make_user(role, team=team)), link=proposal("thomas", "tommy")
+            )
+        with pytest.raises(PermissionDenied):
+            services.link_run(actor=Actor(user=make_user(role, team=team)))
+    assert state() == before
+
+
+def test_a_new_mention_matching_nobody_becomes_a_person_of_its_own(three, team):
+    services.link_run(actor=SYSTEM)
+    report_id = person_mention(team, "nobody", "Nobody Known").report_id
+    summary = services.link_report(actor=SYSTEM, report_id=report_id)
+    assert summary.entities_created == 1
+    entity = PersonEntity.objects.get(pk=entity_of("nobody"))
+    assert entity.display_name == "Nobody Known"
+    # Linking the report again (after an edit) replaces its links rather than adding more.
+    services.link_report(actor=SYSTEM, report_id=report_id)
+    assert MentionLink.objects.filter(mention__external_id="nobody").count() == 1
+    assert PersonEntity.objects.count() == 4
+
+
+def test_link_report_joins_a_sure_match_and_proposes_a_possible_one(team, monkeypatch):
+    for external_id, name in [("a", "Ann Lee"), ("b", "Bea Lee")]:
+        person_mention(team, external_id, name)
+    use_scores(monkeypatch, {("a", "new"): 0.97, ("b", "new"): 0.6})
+    services.link_run(actor=SYSTEM)
+    new = person_mention(team, "new", "Ann Lee")
+    summary = services.link_report(actor=SYSTEM, report_id=new.report_id)
+    assert entity_of("new") == entity_of("a")
+    assert proposal("b", "new").entity_id == entity_of("b")
+    assert (summary.mentions_moved, summary.proposed) == (1, 1)
+
+
+def test_built_mentions_carry_only_allowed_fields(team):
+    mention = person_mention(
+        team,
+        "x",
+        "Tiger Jones",
+        nickname="Tiger",
+        sex="male",
+        age_min=30,
+        age_max=39,
+        description="Tall, scar on left cheek",
+    )
+    PhoneMention.objects.create(
+        report=mention.report,
+        number_as_written="07700 900123",
+        e164="+447700900123",
+        person=mention,
+    )
+    (built,) = [services.engine_mention(m) for m in services._mentions()]
+    allowed = {
+        "mention_id",
+        "given_name",
+        "family_name",
+        "nicknames",
+        "date_of_birth",
+        "age_min",
+        "age_max",
+        "age_observed_on",
+        "sex",
+        "phones",
+        "postcodes",
+        "addresses",
+        "vehicles",
+        "associates",
+        "places",
+        "area",
+        "extra",
+    }
+    assert {f.name for f in dataclasses.fields(built)} == allowed
+    assert built.extra == {}
+    assert built.phones == ["+447700900123"]
+    assert (built.given_name, built.family_name, built.nicknames) == ("Tiger", "Jones", ["Tiger"])
+    assert built.age_observed_on == dt.date(2026, 3, 1)
+    # The description is free text: it never reaches the model.
+    assert "scar" not in repr(built)
+    for forbidden in ("ethnicity", "religion", "nationality"):
+        assert forbidden not in engine.MATCHING_COLUMNS
+        assert not hasattr(built, forbidden)
+
+
+def test_the_real_engine_links_a_person_mentioned_twice(team):
+    from cairn.linkage.tests.conftest import population
+
+    mentions, truth = population(people=40)
+    created = {}
+    for source in mentions[:80]:
+        created[source.mention_id] = person_mention(
+            team,
+            source.mention_id,
+            f"{source.given_name} {source.family_name}",
+            date_of_birth=source.date_of_birth,
+            sex="male",
+        )
+        if source.phones:
+            PhoneMention.objects.create(
+                report=created[source.mention_id].report,
+                number_as_written=source.phones[0],
+                e164=source.phones[0],
+                person=created[source.mention_id],
+            )
+    summary = services.link_run(actor=SYSTEM)
+    assert summary.pairs_scored > 0
+    assert entity_of("M00000") == entity_of("M00002")
+    people = {truth[m] for m in created}
+    assert len(people) <= summary.entities < len(created)

@@ -1,0 +1,168 @@
+"""Pages for entity resolution: the review queue, deciding a pair, a person entity, unmerge."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cairn.access.actor import Actor
+from cairn.access.permissions import Perm
+from cairn.access.queries import RecordNotFound
+from cairn.core.forms import add_service_errors
+from cairn.core.http import AuthenticatedRequest
+from cairn.linkage import services
+from cairn.linkage.forms import ReviewForm, UnmergeForm
+from cairn.linkage.models import Decision
+from cairn.linkage.queries import (
+    EntityRestricted,
+    ReviewItem,
+    link_for_unmerge,
+    person_entity_open,
+    proposal_for_decision,
+    review_queue,
+)
+from cairn.youngpeople.views.common import casework
+
+COMPARISON_LABELS = {
+    "given_name": "Given name",
+    "family_name": "Family name",
+    "nicknames": "Nicknames",
+    "birth": "Date of birth or age",
+    "sex": "Sex",
+    "phones": "Phones",
+    "postcodes": "Postcodes",
+    "addresses": "Addresses",
+    "vehicles": "Vehicles",
+    "associates": "People mentioned alongside",
+    "places": "Places mentioned alongside",
+}
+
+
+def contributions(explanation: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Each comparison's part in the score, in words: a positive weight points to one person."""
+    rows = []
+    for item in explanation:
+        weight = float(item.get("match_weight", 0.0))
+        rows.append(
+            {
+                "comparison": COMPARISON_LABELS.get(item["comparison"], item["comparison"]),
+                "level": str(item.get("level", "")),
+                "weight": f"{weight:+.1f}",
+                "meaning": (
+                    "Points to the same person"
+                    if weight > 0.05
+                    else "Points to different people"
+                    if weight < -0.05
+                    else "No evidence either way"
+                ),
+            }
+        )
+    return rows
+
+
+def _restricted(request: AuthenticatedRequest, what: str) -> HttpResponse:
+    return render(request, "linkage/restricted.html", {"what": what}, status=403)
+
+
+@casework()
+def queue(request: AuthenticatedRequest) -> HttpResponse:
+    items = review_queue(Actor.from_request(request))
+    return render(request, "linkage/queue.html", {"items": items})
+
+
+def _review_page(
+    request: AuthenticatedRequest, item: ReviewItem, form: ReviewForm, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "linkage/review.html",
+        {"item": item, "form": form, "contributions": contributions(item.link.explanation)},
+        status=status,
+    )
+
+
+@casework()
+@require_http_methods(["GET", "POST"])
+def review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    actor = Actor.from_request(request)
+    try:
+        item = proposal_for_decision(actor, pk)
+    except RecordNotFound as error:
+        raise Http404(str(error)) from error
+    if item.left.restricted and item.right.restricted:
+        return _restricted(request, "This proposed pair")
+    if request.method != "POST":
+        return _review_page(request, item, ReviewForm())
+    if not request.user.can(Perm.EDIT_PERSON_RECORDS):
+        raise PermissionDenied("Your role cannot change how mentions are linked.")
+    form = ReviewForm(request.POST)
+    if not item.decidable:
+        form.add_error(None, "You can decide only pairs whose reports are both shared with you.")
+        return _review_page(request, item, form, status=403)
+    if form.is_valid():
+        decide = (
+            services.review_accept
+            if form.cleaned_data["decision"] == Decision.ACCEPT
+            else services.review_reject
+        )
+        try:
+            decide(actor=actor, link=item.link, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Your decision was saved.")
+            return redirect("linkage:queue")
+    return _review_page(request, item, form, status=400)
+
+
+def _entity_page(
+    request: AuthenticatedRequest, pk: int, form: UnmergeForm | None = None, status: int = 200
+) -> HttpResponse:
+    try:
+        view = person_entity_open(Actor.from_request(request), pk)
+    except RecordNotFound as error:
+        raise Http404(str(error)) from error
+    except EntityRestricted:
+        return _restricted(request, "This person entity")
+    links = [
+        {"view": link_view, "contributions": contributions(link_view.link.explanation)}
+        for link_view in view.links
+    ]
+    return render(
+        request,
+        "linkage/person.html",
+        {"view": view, "links": links, "form": form or UnmergeForm()},
+        status=status,
+    )
+
+
+@casework()
+def person(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return _entity_page(request, pk)
+
+
+@casework(edit=True)
+@require_POST
+def unmerge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    actor = Actor.from_request(request)
+    try:
+        link = link_for_unmerge(actor, pk)
+    except RecordNotFound as error:
+        raise Http404(str(error)) from error
+    except EntityRestricted:
+        return _restricted(request, "This link")
+    form = UnmergeForm(request.POST)
+    if form.is_valid():
+        try:
+            entity = services.unmerge(actor=actor, link=link, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The mention was unmerged.")
+            return redirect(entity)
+    return _entity_page(request, link.entity_id, form, status=400)
