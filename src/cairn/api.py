@@ -143,12 +143,14 @@ def _register() -> None:
     from cairn.access.api import router as access_router
     from cairn.audit.api import router as audit_router
     from cairn.intelligence.api import router as intelligence_router
+    from cairn.linkage.api import router as linkage_router
     from cairn.youngpeople.api import router as youngpeople_router
 
     api.add_router("/", access_router)
     api.add_router("/young-people", youngpeople_router)
     api.add_router("/audit", audit_router)
     api.add_router("/intelligence", intelligence_router)
+    api.add_router("/linkage", linkage_router)
 
 
 _register()
