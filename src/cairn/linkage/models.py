@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 
@@ -139,3 +140,61 @@ def display_name(mentions: Iterable[PersonMention]) -> str:
     if not names:
         return "Unnamed person"
     return sorted(names.items(), key=lambda item: (-item[1], item[0]))[0][0]
+
+
+class PhoneEntity(models.Model):
+    """A phone, resolved by its E.164 number: every mention of that number is this phone."""
+
+    e164 = models.CharField(max_length=20, unique=True)
+
+    class Meta:
+        ordering = ["e164"]
+        verbose_name = "phone"
+
+    def __str__(self) -> str:
+        return self.e164
+
+    def get_absolute_url(self) -> str:
+        return reverse("linkage:phone", args=[self.pk])
+
+
+class VehicleEntity(models.Model):
+    """A vehicle, resolved by its full registration; partial marks only propose candidates."""
+
+    registration = models.CharField(max_length=10, unique=True)
+
+    class Meta:
+        ordering = ["registration"]
+        verbose_name = "vehicle"
+
+    def __str__(self) -> str:
+        return self.registration
+
+    def get_absolute_url(self) -> str:
+        return reverse("linkage:vehicle", args=[self.pk])
+
+
+class LocationEntity(models.Model):
+    """A place, resolved by its normalised postcode and address or venue name."""
+
+    key = models.CharField(max_length=320, unique=True)
+    postcode = models.CharField(max_length=8, blank=True, default="")
+    label = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["postcode", "label"]
+        verbose_name = "location"
+
+    def __str__(self) -> str:
+        return ", ".join(part for part in (self.label, self.postcode) if part)
+
+    def get_absolute_url(self) -> str:
+        return reverse("linkage:location", args=[self.pk])
+
+
+def location_key(*, postcode: str, venue_name: str, address: str) -> str:
+    """Postcode and the place's name or address, lower case with punctuation dropped."""
+    place = " ".join(re.sub(r"[^a-z0-9]+", " ", (venue_name or address).lower()).split())
+    if not place:
+        return ""
+    return f"{postcode.upper()}|{place}"

@@ -26,16 +26,20 @@ from cairn.access.actor import Actor
 from cairn.access.permissions import Perm
 from cairn.audit.models import Action
 from cairn.audit.services import audit_record, record_label
-from cairn.intelligence.models import PersonMention
+from cairn.intelligence.models import LocationMention, PersonMention, PhoneMention, VehicleMention
 from cairn.linkage import engine
 from cairn.linkage.models import (
     Decision,
     LinkChange,
     LinkStatus,
+    LocationEntity,
     MentionLink,
     PersonEntity,
+    PhoneEntity,
     ReviewDecision,
+    VehicleEntity,
     display_name,
+    location_key,
 )
 
 logger = logging.getLogger(__name__)
@@ -321,6 +325,7 @@ def link_run(*, actor: Actor, progress: Progress | None = None) -> RunSummary:
                 )
         MentionLink.objects.bulk_create(links)
         summary.proposed = len(proposed)
+        identifiers = identifiers_resolve()
         removed = existing_entities - claimed
         PersonEntity.objects.filter(pk__in=removed).delete()
         summary.entities_removed = len(removed)
@@ -329,6 +334,7 @@ def link_run(*, actor: Actor, progress: Progress | None = None) -> RunSummary:
             [m for m, e in entity_of.items() if current.get(m) != e],
             "Re-linked person mentions",
             changes=summary.as_dict(),
+            identifiers=identifiers,
             reason=f"Model thresholds: link at {limits.link}, review from {limits.review}",
         )
     say(
@@ -416,6 +422,7 @@ def link_report(*, actor: Actor, report_id: int) -> RunSummary:
             entity_of[mention_id] = entity_id
         _refresh_names({entity_of[m] for m in new})
         _remove_empty_entities()
+        identifiers_resolve(report_id=report_id)
         _audit(
             actor,
             new,
@@ -738,3 +745,37 @@ def links_export(*, actor: Actor, out: Path) -> tuple[int, int]:
         detail={"out": str(out), "mentions": len(mention_ids), "entities": len(seen)},
     )
     return len(mention_ids), len(seen)
+
+
+def identifiers_resolve(*, report_id: int | None = None) -> dict[str, int]:
+    """Phones, vehicles and places by their normalised identifiers (all, or one report's).
+
+    Partial registrations are not resolved: they only propose candidates (`vehicle_candidates`).
+    """
+    phones = PhoneMention.objects.exclude(e164="")
+    vehicles = VehicleMention.objects.filter(is_partial=False).exclude(registration="")
+    locations = LocationMention.objects.all()
+    if report_id is not None:
+        phones, vehicles = phones.filter(report_id=report_id), vehicles.filter(report_id=report_id)
+        locations = locations.filter(report_id=report_id)
+    numbers = set(phones.values_list("e164", flat=True))
+    marks = {m for m in vehicles.values_list("registration", flat=True) if "?" not in m}
+    places: dict[str, tuple[str, str]] = {}
+    for postcode, venue, address in locations.values_list("postcode", "venue_name", "address"):
+        key = location_key(postcode=postcode, venue_name=venue, address=address)
+        if key:
+            places.setdefault(key, (postcode, venue or address))
+    PhoneEntity.objects.bulk_create(
+        [PhoneEntity(e164=n) for n in sorted(numbers)], ignore_conflicts=True
+    )
+    VehicleEntity.objects.bulk_create(
+        [VehicleEntity(registration=r) for r in sorted(marks)], ignore_conflicts=True
+    )
+    LocationEntity.objects.bulk_create(
+        [
+            LocationEntity(key=k, postcode=p, label=label)
+            for k, (p, label) in sorted(places.items())
+        ],
+        ignore_conflicts=True,
+    )
+    return {"phones": len(numbers), "vehicles": len(marks), "locations": len(places)}

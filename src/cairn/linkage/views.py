@@ -21,6 +21,7 @@ from cairn.linkage.models import Decision
 from cairn.linkage.queries import (
     EntityRestricted,
     ReviewItem,
+    identifier_open,
     link_for_unmerge,
     person_entity_open,
     proposal_for_decision,
@@ -166,3 +167,28 @@ def unmerge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             messages.success(request, "The mention was unmerged.")
             return redirect(entity)
     return _entity_page(request, link.entity_id, form, status=400)
+
+
+def _identifier(request: AuthenticatedRequest, kind: str, pk: int) -> HttpResponse:
+    try:
+        view = identifier_open(Actor.from_request(request), kind, pk)
+    except RecordNotFound as error:
+        raise Http404(str(error)) from error
+    except EntityRestricted:
+        return _restricted(request, f"This {kind}")
+    return render(request, "linkage/identifier.html", {"view": view})
+
+
+@casework()
+def phone(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return _identifier(request, "phone", pk)
+
+
+@casework()
+def vehicle(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return _identifier(request, "vehicle", pk)
+
+
+@casework()
+def location(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return _identifier(request, "location", pk)
