@@ -779,3 +779,10 @@ def identifiers_resolve(*, report_id: int | None = None) -> dict[str, int]:
         ignore_conflicts=True,
     )
     return {"phones": len(numbers), "vehicles": len(marks), "locations": len(places)}
+
+
+def link_report_later(*, report_id: int) -> None:
+    """Queue `link_report` for when the caller's transaction commits (training takes seconds)."""
+    from cairn.linkage.tasks import link_report_task
+
+    transaction.on_commit(lambda: link_report_task.enqueue(report_id))

@@ -276,3 +276,17 @@ def test_the_real_engine_links_a_person_mentioned_twice(team):
     assert entity_of("M00000") == entity_of("M00002")
     people = {truth[m] for m in created}
     assert len(people) <= summary.entities < len(created)
+
+
+def test_a_report_is_linked_in_the_background_once_its_transaction_commits(
+    three, team, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    services.link_run(actor=SYSTEM)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        report_id = person_mention(team, "late", "Late Comer").report_id
+        services.link_report_later(report_id=report_id)
+        assert not MentionLink.objects.filter(mention__external_id="late").exists()
+    assert len(callbacks) == 1
+    assert PersonEntity.objects.get(pk=entity_of("late")).display_name == "Late Comer"
