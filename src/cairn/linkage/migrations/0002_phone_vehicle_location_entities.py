@@ -4,45 +4,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('linkage', '0001_entities_links_decisions'),
+        ("linkage", "0001_entities_links_decisions"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LocationEntity',
+            name="LocationEntity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=320, unique=True)),
-                ('postcode', models.CharField(blank=True, default='', max_length=8)),
-                ('label', models.CharField(max_length=300)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=320, unique=True)),
+                ("postcode", models.CharField(blank=True, default="", max_length=8)),
+                ("label", models.CharField(max_length=300)),
             ],
             options={
-                'verbose_name': 'location',
-                'ordering': ['postcode', 'label'],
+                "verbose_name": "location",
+                "ordering": ["postcode", "label"],
             },
         ),
         migrations.CreateModel(
-            name='PhoneEntity',
+            name="PhoneEntity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('e164', models.CharField(max_length=20, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("e164", models.CharField(max_length=20, unique=True)),
             ],
             options={
-                'verbose_name': 'phone',
-                'ordering': ['e164'],
+                "verbose_name": "phone",
+                "ordering": ["e164"],
             },
         ),
         migrations.CreateModel(
-            name='VehicleEntity',
+            name="VehicleEntity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('registration', models.CharField(max_length=10, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("registration", models.CharField(max_length=10, unique=True)),
             ],
             options={
-                'verbose_name': 'vehicle',
-                'ordering': ['registration'],
+                "verbose_name": "vehicle",
+                "ordering": ["registration"],
             },
         ),
     ]
