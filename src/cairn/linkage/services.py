@@ -575,6 +575,9 @@ def review_accept(*, actor: Actor, link: MentionLink, reason: str = "") -> Perso
             change=change,
         )
         _refresh_names([keep])
+        # Undo restores `before` only while the entity still holds exactly these mentions.
+        change.before["after_members"] = sorted(_members(keep))
+        change.save(update_fields=["before"])
         _audit(
             actor,
             pair,
@@ -643,7 +646,11 @@ def unmerge(*, actor: Actor, link: MentionLink, reason: str = "") -> PersonEntit
         raise ValidationError("A proposed pair is not linked: accept or reject it instead.")
     with transaction.atomic():
         change = link.change
-        if change is not None and change.undone_at is None:
+        if (
+            change is not None
+            and change.undone_at is None
+            and change.before.get("after_members") == sorted(_members(link.entity_id))
+        ):
             entities = {e["id"] for e in change.before["entities"]} | {link.entity_id}
             mentions = {row["mention_id"] for row in change.before["links"]} | _members(
                 link.entity_id

@@ -290,3 +290,18 @@ def test_a_report_is_linked_in_the_background_once_its_transaction_commits(
         assert not MentionLink.objects.filter(mention__external_id="late").exists()
     assert len(callbacks) == 1
     assert PersonEntity.objects.get(pk=entity_of("late")).display_name == "Late Comer"
+
+
+def test_a_merge_changed_since_is_split_rather_than_rolled_back(team, make_user, monkeypatch):
+    for external_id, name in [("a", "Ann Lee"), ("b", "Anne Lee"), ("c", "Annie Lee")]:
+        person_mention(team, external_id, name)
+    use_scores(monkeypatch, {("a", "b"): 0.8, ("b", "c"): 0.7})
+    services.link_run(actor=SYSTEM)
+    analyst = Actor(user=make_user(Role.ANALYST, team=team))
+    services.review_accept(actor=analyst, link=proposal("a", "b"))
+    services.review_accept(actor=analyst, link=proposal("b", "c"))
+    assert entity_of("a") == entity_of("b") == entity_of("c")
+    # Undoing the first merge now would orphan "c": "b" is split off instead.
+    services.unmerge(actor=analyst, link=MentionLink.objects.get(mention__external_id="b"))
+    assert entity_of("a") == entity_of("c") != entity_of("b")
+    assert MentionLink.objects.exclude(status=LinkStatus.PROPOSED).count() == 3
