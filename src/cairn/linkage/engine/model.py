@@ -35,13 +35,26 @@ DEFAULT_PRIOR = 1e-4
 M_FLOOR = 1e-3
 # From this many mentions the broad blocking rules pair mentions within one area only.
 AREA_SCOPED_FROM = 200_000
+# From this many, they also need the same decade of birth, and the broadest are left out.
+NATIONAL_FROM = 500_000
 
 
-def connect() -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB that spills to the system's temporary folder, never the checkout."""
+def connect(
+    *, memory_limit: str | None = None, threads: int | None = None
+) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB that spills to the system's temporary folder, never the checkout.
+
+    `memory_limit` ("3GB") caps DuckDB's own memory (it spills beyond it); `threads` defaults
+    to the machine's cores.
+    """
     spill = Path(tempfile.gettempdir()) / "cairn-duckdb"
     spill.mkdir(exist_ok=True)
-    return duckdb.connect(config={"temp_directory": str(spill)})
+    config: dict[str, Any] = {"temp_directory": str(spill)}
+    if memory_limit is not None:
+        config["memory_limit"] = memory_limit
+    if threads is not None:
+        config["threads"] = threads
+    return duckdb.connect(config=config)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -76,6 +89,10 @@ class Model:
     db_api: DuckDBAPI
     mentions: SplinkDataFrame
     thresholds: Thresholds = field(default_factory=Thresholds)
+    # The mentions as given (for `link_new`'s candidates) and the DuckDB table of their
+    # blocking keys, built on the first `link_new`.
+    table: pa.Table | None = None
+    key_index: str | None = None
 
     @property
     def settings(self) -> dict[str, Any]:
@@ -201,11 +218,13 @@ def train(
     inputs: list[SplinkDataFrame] = [registered]
     if link_to is not None:
         inputs.append(_register(db_api, tables[1], "person_mentions_other"))
+    rows = sum(t.num_rows for t in tables)
+    national = rows >= NATIONAL_FROM
     settings = person_settings(
         link_type="link_only" if link_to is not None else "dedupe_only",
         comparisons=[*person_comparisons(), *extra_comparisons],
         blocking_rules_to_generate_predictions=[
-            *person_blocking_rules(within_area=sum(t.num_rows for t in tables) > AREA_SCOPED_FROM),
+            *person_blocking_rules(within_area=rows > AREA_SCOPED_FROM, national=national),
             *extra_blocking_rules,
         ],
     )
@@ -214,17 +233,20 @@ def train(
         linker,
         deterministic=deterministic_rules(),
         recall=deterministic_recall(tables),
-        em_rules=[*em_training_rules(), *extra_em_rules],
+        em_rules=[*em_training_rules(national=national), *extra_em_rules],
         max_pairs=max_pairs,
         seed=seed,
     )
     for column in TF_COLUMNS:
         linker.table_management.compute_tf_table(column)
-    return Model(linker, db_api, registered, thresholds or Thresholds())
+    return Model(linker, db_api, registered, thresholds or Thresholds(), table=tables[0])
 
 
 def _pairs_frame(model: Model, predictions: SplinkDataFrame) -> pd.DataFrame:
-    frame: pd.DataFrame = predictions.as_pandas_dataframe()
+    return _scored_frame(model, predictions.as_pandas_dataframe())
+
+
+def _scored_frame(model: Model, frame: pd.DataFrame) -> pd.DataFrame:
     for name in model.comparison_levels():
         weight = frame[f"mw_{name}"].astype(float)
         if f"mw_tf_adj_{name}" in frame:
@@ -234,18 +256,31 @@ def _pairs_frame(model: Model, predictions: SplinkDataFrame) -> pd.DataFrame:
     return frame
 
 
-def predict(model: Model, *, threshold: float | None = None) -> pd.DataFrame:
+SCORE_COLUMNS = ("mention_id_l", "mention_id_r", "match_probability", "match_weight")
+
+
+def predict(
+    model: Model, *, threshold: float | None = None, explanations: bool = True
+) -> pd.DataFrame:
     """Score every blocked pair of the model's mentions.
 
     One row a pair: `mention_id_l`, `mention_id_r`, `match_probability`, `match_weight`,
     `decision` (link/review/none), and for each comparison its level (`gamma_<name>`) and
-    match weight (`weight_<name>`) — the explanation; see `explain`.
+    match weight (`weight_<name>`) — the explanation; see `explain`. Without `explanations`,
+    only the first five: millions of pairs then fit in memory (a national re-link).
     """
     predictions = model.linker.inference.predict(
         threshold_match_probability=threshold if threshold is not None else model.thresholds.review,
         warning_mode="never",
     )
-    return _pairs_frame(model, predictions)
+    if explanations:
+        return _pairs_frame(model, predictions)
+    try:
+        frame: pd.DataFrame = predictions.as_duckdbpyrelation().select(*SCORE_COLUMNS).df()
+    finally:
+        predictions.drop_table_from_database_and_remove_from_cache()
+    frame["decision"] = frame["match_probability"].map(model.thresholds.decide)
+    return frame
 
 
 def explain(model: Model, pair: pd.Series | dict[str, Any]) -> list[Contribution]:
@@ -287,6 +322,176 @@ def cluster(
     return {node: root(node) for node in list(parent)}
 
 
+KEY_INDEX = "__cairn_blocking_keys"
+_NEW, _CANDIDATES, _PAIRS = "__cairn_link_l_raw", "__cairn_link_r_raw", "__cairn_link_pairs"
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """A blocking rule as `link_new` uses it: equi-join keys (new and existing side), the
+    array columns to explode first, and the rest of the condition as a filter."""
+
+    number: int
+    exploded: tuple[str, ...]
+    new: tuple[str, ...]
+    existing: tuple[str, ...]
+    condition: str
+
+
+def _rules(model: Model) -> list[_Rule]:
+    rules = []
+    for number, rule in enumerate(
+        model.linker._settings_obj._blocking_rules_to_generate_predictions
+    ):
+        conditions = rule._equi_join_conditions
+        if not conditions:
+            raise ValueError(f"blocking rule without an equi-join: {rule.blocking_rule_sql}")
+        rules.append(
+            _Rule(
+                number,
+                tuple(getattr(rule, "array_columns_to_explode", ())),
+                tuple(c[0] for c in conditions),
+                tuple(c[1] for c in conditions),
+                rule._filter_conditions or "true",
+            )
+        )
+    return rules
+
+
+def _keys_sql(table: str, rules: Sequence[_Rule], *, new: bool) -> str:
+    """One row (rule, key, row number `__row`) for every blocking key of every mention."""
+    parts = []
+    for rule in rules:
+        source = table
+        if rule.exploded:
+            unnest = ", ".join(f"unnest({c}) as {c}" for c in rule.exploded)
+            source = f"(select * replace ({unnest}) from {table})"  # noqa: S608 — identifiers only, values are parameters
+        expressions = rule.new if new else rule.existing
+        key = " || chr(31) || ".join(f"cast({e} as varchar)" for e in expressions)
+        present = " and ".join(f"({e}) is not null" for e in expressions)
+        parts.append(
+            f"select {rule.number} as rule, '{rule.number}:' || {key} as key, __row "  # noqa: S608 — identifiers only, values are parameters
+            f"from {source} where {present}"
+        )
+    return "\nunion all\n".join(parts)
+
+
+@dataclass
+class _Linking:
+    """What `link_new` prepares once per model: the rules and the scoring SQL."""
+
+    rules: list[_Rule]
+    scoring_sql: str
+
+
+def _prepare_linking(model: Model) -> _Linking:
+    """Build the sorted key table of the existing mentions and the scoring SQL, once."""
+    cached = getattr(model, "_linking", None)
+    if cached is not None:
+        return cached
+    from splink.internals.comparison_vector_values import (
+        compute_comparison_vector_values_from_id_pairs_sqls,
+    )
+    from splink.internals.pipeline import CTEPipeline
+    from splink.internals.predict import predict_from_comparison_vectors_sqls_using_settings
+    from splink.internals.term_frequencies import _join_tf_to_input_table_sql
+
+    assert model.table is not None
+    rules = _rules(model)
+    con = model.db_api._con
+    numbered = model.table.append_column(
+        "__row", pa.array(range(model.table.num_rows), type=pa.int64())
+    )
+    con.register("__cairn_existing", numbered)
+    try:
+        con.execute(
+            f"create or replace table {KEY_INDEX} as select key, __row from "  # noqa: S608 — identifiers only, values are parameters
+            f"({_keys_sql('__cairn_existing', rules, new=False)}) order by key"
+        )
+    finally:
+        con.unregister("__cairn_existing")
+    linker = model.linker
+    settings = linker._settings_obj
+    pipeline = CTEPipeline()
+    for column in settings._term_frequency_columns:
+        pipeline.append_input_dataframe(linker.table_management.compute_tf_table(column.name))
+    pipeline.enqueue_sql(_join_tf_to_input_table_sql(linker, _NEW), "__cairn_link_l")
+    pipeline.enqueue_sql(_join_tf_to_input_table_sql(linker, _CANDIDATES), "__cairn_link_r")
+    pipeline.enqueue_sql(f"select * from {_PAIRS}", "__splink__blocked_id_pairs")  # noqa: S608 — identifiers only, values are parameters
+    pipeline.enqueue_list_of_sqls(
+        compute_comparison_vector_values_from_id_pairs_sqls(
+            settings._columns_to_select_for_blocking,
+            settings._columns_to_select_for_comparison_vector_values,
+            input_tablename_l="__cairn_link_l",
+            input_tablename_r="__cairn_link_r",
+            source_dataset_input_column=settings.column_info_settings.source_dataset_input_column,
+            unique_id_input_column=settings.column_info_settings.unique_id_input_column,
+            link_type=settings._link_type,
+            sql_dialect_str=linker._sql_dialect_str,
+        )
+    )
+    pipeline.enqueue_list_of_sqls(predict_from_comparison_vectors_sqls_using_settings(settings))
+    linking = _Linking(rules, pipeline.generate_cte_pipeline_sql())
+    model._linking = linking  # type: ignore[attr-defined]
+    model.key_index = KEY_INDEX
+    return linking
+
+
+def build_key_index(model: Model) -> str:
+    """The existing mentions' blocking keys in a DuckDB table sorted by key, built once."""
+    _prepare_linking(model)
+    return KEY_INDEX
+
+
+def _link_by_keys(model: Model, table: pa.Table, threshold: float) -> pd.DataFrame:
+    """Blocking by key lookup, then one scoring query over the candidate pairs only."""
+    assert model.table is not None
+    linking = _prepare_linking(model)
+    con = model.db_api._con
+    new = table.append_column("__row", pa.array(range(table.num_rows), type=pa.int64()))
+    con.register(_NEW, new)
+    try:
+        keys = [
+            k
+            for (k,) in con.execute(
+                f"select distinct key from ({_keys_sql(_NEW, linking.rules, new=True)})"  # noqa: S608 — identifiers only, values are parameters
+            ).fetchall()
+        ]
+        rows: list[int] = []
+        if keys:
+            marks = ", ".join("?" for _ in keys)
+            lookup = f"select distinct __row from {KEY_INDEX} where key in ({marks})"  # noqa: S608
+            rows = [r for (r,) in con.execute(lookup, keys).fetchall()]
+        positions = pa.array(sorted(rows), type=pa.int64())
+        candidates = model.table.take(positions).append_column("__row", positions)
+        con.register(_CANDIDATES, candidates)
+        try:
+            conditions = " ".join(
+                f"when {rule.number} then ({rule.condition})" for rule in linking.rules
+            )
+            con.execute(
+                f"""
+                create or replace temp table {_PAIRS} as
+                select cast(min(k.rule) as varchar) as match_key,
+                    l.mention_id as join_key_l, r.mention_id as join_key_r
+                from ({_keys_sql(_NEW, linking.rules, new=True)}) k
+                join ({_keys_sql(_CANDIDATES, linking.rules, new=False)}) c using (key)
+                join {_NEW} l on l.__row = k.__row
+                join {_CANDIDATES} r on r.__row = c.__row
+                where case k.rule {conditions} end
+                group by 2, 3
+                """  # noqa: S608 — identifiers only, values are parameters
+            )
+            frame: pd.DataFrame = con.sql(
+                f"select * from ({linking.scoring_sql}) where match_probability >= {threshold!r}"  # noqa: S608 — identifiers only, values are parameters
+            ).df()
+        finally:
+            con.unregister(_CANDIDATES)
+    finally:
+        con.unregister(_NEW)
+    return _scored_frame(model, frame)
+
+
 def link_new(
     model: Model,
     new_mentions: Iterable[PersonMention] | pa.Table,
@@ -295,18 +500,20 @@ def link_new(
 ) -> pd.DataFrame:
     """Candidate pairs between new mentions and the model's existing ones (not among those).
 
-    New mentions are blocked against the existing table only, so the cost follows the size of
-    the blocks the new record falls in rather than the size of the table.
+    The existing mentions' blocking keys are kept in a DuckDB table sorted by key (built on
+    the first call); the new mentions' keys pick out the candidates, the blocking rules'
+    remaining conditions are applied to those pairs, and one query scores them with the
+    trained model (term frequencies from the whole set). The cost follows the number of
+    candidates, not the size of the existing set. The pairs are those `predict` would give.
     """
-    new = model.db_api.register(_as_table(new_mentions))
+    cutoff = threshold if threshold is not None else model.thresholds.review
+    table = _as_table(new_mentions)
+    if model.table is not None:
+        return _link_by_keys(model, table, cutoff)
+    new = model.db_api.register(table)  # a model made by hand: Splink blocks the whole table
     try:
         predictions = model.linker.inference.predict_between(
-            new,
-            model.mentions,
-            threshold_match_probability=(
-                threshold if threshold is not None else model.thresholds.review
-            ),
-            warning_mode="never",
+            new, model.mentions, threshold_match_probability=cutoff, warning_mode="never"
         )
         return _pairs_frame(model, predictions)
     finally:

@@ -1,0 +1,119 @@
+"""The engine at national scale: vectorised input, tighter blocking, key-indexed linking."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pyarrow as pa
+import pytest
+
+from cairn.linkage.engine import PersonMention, link_new, matching_table, predict
+from cairn.linkage.engine.comparisons import em_training_rules, person_blocking_rules
+from cairn.linkage.engine.model import connect
+from cairn.linkage.engine.schema import RAW_SCHEMA, birth_band, matching_table_from_arrow
+from cairn.linkage.tests.conftest import OBSERVED
+
+
+def _raw(mentions: list[PersonMention]) -> pa.Table:
+    rows = [
+        {
+            name: (list(v) if isinstance(v := getattr(m, name), tuple) else v)
+            for name in RAW_SCHEMA.names
+        }
+        for m in mentions
+    ]
+    return pa.Table.from_pylist(rows, schema=RAW_SCHEMA)
+
+
+def test_the_vectorised_table_equals_the_row_by_row_one(people):
+    mentions = [
+        *people[0][:300],
+        PersonMention(mention_id="odd1"),
+        PersonMention(
+            mention_id="odd2",
+            given_name="  Tom ",
+            family_name="O'Brien-Smith2",
+            nicknames=["Boss", "boss", " "],
+            age_min=30,
+            age_max=39,
+            age_observed_on=dt.date(2024, 2, 29),
+            sex="not_known",
+            vehicles=["ab12 cde", "AB1?"],
+            associates=["Jo", "jo "],
+            places=["The  Park"],
+            postcodes=["nm1  2ab"],
+            area=" North ",
+        ),
+    ]
+    assert matching_table_from_arrow(_raw(mentions)).to_pylist() == (
+        matching_table(mentions).to_pylist()
+    )
+
+
+def test_the_birth_band_is_the_decade_of_the_middle_of_the_interval():
+    assert birth_band(dt.date(1985, 1, 1), dt.date(1996, 1, 1)) == 1990
+    assert birth_band(dt.date(2001, 5, 5), dt.date(2001, 5, 5)) == 2000
+    assert birth_band(None, None) is None
+
+
+def _sql(rule) -> str:
+    return rule if isinstance(rule, str) else rule.get_blocking_rule("duckdb").blocking_rule_sql
+
+
+def test_national_blocking_keeps_the_broad_rules_within_an_area_and_a_decade():
+    national = [_sql(r) for r in person_blocking_rules(national=True)]
+    everywhere = [_sql(r) for r in person_blocking_rules()]
+    assert national[:8] == everywhere[:8]
+    assert len(national) == 10
+    assert all("area" in rule and "birth_band" in rule for rule in national[8:])
+    assert not any("name_keys" in rule or "associates" in rule for rule in national)
+    assert "area" in _sql(em_training_rules(national=True)[1])
+
+
+def test_link_new_by_key_lookup_scores_what_splink_would(model, people):
+    mentions, _ = people
+    new = [
+        dataclasses.replace(
+            m,
+            mention_id=f"NEW{n}",
+            date_of_birth=None,
+            age_min=25,
+            age_max=55,
+            age_observed_on=OBSERVED,
+        )
+        for n, m in enumerate(mentions[:40:4])
+    ]
+    by_key = link_new(model, new, threshold=0.0)
+    by_splink = link_new(dataclasses.replace(model, table=None), new, threshold=0.0)
+    assert len(by_key) > 0
+    order = ["mention_id_l", "mention_id_r"]
+    left = by_key.sort_values(order).reset_index(drop=True)
+    right = by_splink.sort_values(order).reset_index(drop=True)
+    assert list(left.columns) == list(right.columns)
+    assert left[order].equals(right[order])
+    assert left.match_weight.to_numpy() == pytest.approx(right.match_weight.to_numpy())
+
+
+def test_predict_without_explanations_keeps_only_the_scores(model):
+    pairs = predict(model, explanations=False)
+    assert list(pairs.columns) == [
+        "mention_id_l",
+        "mention_id_r",
+        "match_probability",
+        "match_weight",
+        "decision",
+    ]
+    full = predict(model)
+    assert len(pairs) == len(full)
+
+
+def test_connect_applies_memory_and_thread_limits():
+    con = connect(memory_limit="512MB", threads=1)
+    settings = dict(
+        con.execute(
+            "select name, value from duckdb_settings() where name in ('memory_limit', 'threads')"
+        ).fetchall()
+    )
+    assert settings["threads"] == "1"
+    assert settings["memory_limit"].startswith("488") or "512" in settings["memory_limit"]
