@@ -2,6 +2,7 @@
 
     python benchmarks/linkage.py                      # FEBRL3, FEBRL4, worlds tiny and local
     python benchmarks/linkage.py --scales tiny local regional --incremental
+    python benchmarks/linkage.py --relink BUNDLE      # national: 1,000,000 mentions
 
 Pairwise precision, recall and F1 count a pair of records as linked when the model scores it at
 or above the link threshold. Figures are printed and written to `var/benchmarks/linkage.json`.
@@ -31,6 +32,7 @@ import phonenumbers
 import pyarrow as pa
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink.blocking_analysis import count_comparisons_from_blocking_rules
 
 from cairn.linkage.engine import (
     PersonMention,
@@ -577,7 +579,9 @@ def world_table(bundle: Path) -> pa.Table:
         left join org o on o.organisation_id = t.organisation_id
         """  # noqa: S608 — identifiers only, values are parameters
     ).to_arrow_table()
-    return matching_table_from_arrow(raw, con)
+    # Sorted by id (report mentions, then young people) so that `--limit` picks the same
+    # mentions every run: DuckDB's joins do not keep the files' order.
+    return matching_table_from_arrow(raw, con).sort_by("mention_id")
 
 
 def world_truth(bundle: Path) -> dict[str, str]:
@@ -731,14 +735,16 @@ def time_incremental(bundle: Path, samples: int = 50) -> dict[str, float]:
     }
 
 
-def _blocked_pairs(model: Any) -> int | None:
-    """How many pairs the blocking rules put before the model (Splink's cached table)."""
-    cache = model.linker._intermediate_table_cache
-    for key in list(getattr(cache, "keys", lambda: [])()):
-        if "blocked_id_pairs" in str(key):
-            (count,) = cache[key].as_duckdbpyrelation().aggregate("count(*)").fetchall()[0]
-            return int(count)
-    return None
+def _blocked_pairs(model: Any) -> int:
+    """How many pairs the blocking rules put before the model (exact, counted by Splink)."""
+    counts = count_comparisons_from_blocking_rules(
+        model.mentions,
+        blocking_rules=model.linker._settings_obj._blocking_rules_to_generate_predictions,
+        link_type="dedupe_only",
+        unique_id_column_name="mention_id",
+        record_sample_proportion=1.0,
+    )
+    return int(counts[-1]["cumulative_comparison_count"])
 
 
 def _blocking_recall(model: Any, table: pa.Table, truth: set[tuple[str, str]]) -> float:

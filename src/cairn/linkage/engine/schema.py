@@ -257,10 +257,11 @@ def matching_table_from_arrow(
     """
     con = connection or duckdb.connect()
     raw = raw.select(RAW_SCHEMA.names).cast(RAW_SCHEMA)
+    raw = raw.append_column("__order", pa.array(range(raw.num_rows), type=pa.int64()))
     con.register("__cairn_raw", raw)
     cleaned = con.sql(
         f"""
-        select mention_id,
+        select __order, mention_id,
             {_sql_name("given_name")} as given_name,
             {_sql_name("family_name")} as family_name,
             {_sql_list("nicknames", name=True)} as nicknames,
@@ -298,10 +299,10 @@ def matching_table_from_arrow(
     estimated = "c.age_observed_on is not null and coalesce(c.age_min, c.age_max) is not null"
     table = con.sql(
         f"""
-        select * exclude (birth_band),
+        select * exclude (birth_band, __order),
             cast(year(born_from + cast((born_to - born_from) // 2 as integer)) // 10 * 10
                 as integer) as birth_band
-        from (select c.mention_id, c.given_name, c.family_name,
+        from (select c.__order, c.mention_id, c.given_name, c.family_name,
             g.g_canonical as given_canonical, g.g_keys as name_keys,
             g.g_metaphone as given_metaphone, f.f_metaphone as family_metaphone,
             c.nicknames, c.nicknames[1] as nickname, c.date_of_birth,
@@ -316,6 +317,7 @@ def matching_table_from_arrow(
         from __cairn_clean c
         left join __cairn_given g on g.g = c.given_name
         left join __cairn_family f on f.f = c.family_name)
+        order by __order
         """  # noqa: S608 — identifiers only, values are parameters
     ).to_arrow_table()
     for name in ("__cairn_clean", "__cairn_given", "__cairn_family"):
