@@ -186,8 +186,8 @@ def person_blocking_rules(
     mentions and more) even that is too many (38 to 167 million pairs a rule): a given name
     alone and a nickname must also agree on the decade of birth (`birth_band`) within one area,
     and the given-name-key and associate rules are left out. Measured on the national world:
-    the national rules allow about 50 million pairs and keep 42% of the true pairs, against
-    about 400 million and 54% for the area-scoped ones.
+    at 1,000,000 mentions the national rules allowed 27 million pairs and kept 41% of the
+    true pairs; the area-scoped ones would allow about 400 million and keep 54%.
     """
     area = ["area"] if within_area or national else []
     same_area = "l.area = r.area and " if within_area or national else ""

@@ -358,6 +358,17 @@ def _rules(model: Model) -> list[_Rule]:
     return rules
 
 
+def _keyed(model: Model) -> bool:
+    """Whether `link_new` can look candidates up by key: one set of mentions (not two-file
+    linking, whose pairs carry source datasets) and an equi-join in every blocking rule."""
+    settings = model.linker._settings_obj
+    if settings._link_type != "dedupe_only":
+        return False
+    return all(
+        rule._equi_join_conditions for rule in settings._blocking_rules_to_generate_predictions
+    )
+
+
 def _keys_sql(table: str, rules: Sequence[_Rule], *, new: bool) -> str:
     """One row (rule, key, row number `__row`) for every blocking key of every mention."""
     parts = []
@@ -508,7 +519,7 @@ def link_new(
     """
     cutoff = threshold if threshold is not None else model.thresholds.review
     table = _as_table(new_mentions)
-    if model.table is not None:
+    if model.table is not None and _keyed(model):
         return _link_by_keys(model, table, cutoff)
     new = model.db_api.register(table)  # a model made by hand: Splink blocks the whole table
     try:

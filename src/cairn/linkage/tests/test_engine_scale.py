@@ -117,3 +117,17 @@ def test_connect_applies_memory_and_thread_limits():
     )
     assert settings["threads"] == "1"
     assert settings["memory_limit"].startswith("488") or "512" in settings["memory_limit"]
+
+
+def test_link_new_falls_back_on_splink_for_a_rule_without_an_equi_join(people):
+    from cairn.linkage.engine import train
+
+    mentions, _ = people
+    model = train(
+        mentions[:200],
+        extra_blocking_rules=["levenshtein(l.family_name, r.family_name) <= 1"],
+        max_pairs=2e4,
+    )
+    new = dataclasses.replace(mentions[0], mention_id="NEW")
+    pairs = link_new(model, [new], threshold=0.0)
+    assert mentions[0].mention_id in set(pairs.mention_id_r)
