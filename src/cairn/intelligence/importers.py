@@ -7,10 +7,12 @@ who sent a report, not who holds it: a report is held by its source organisation
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from typing import TypeVar
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model
 from django.utils import timezone
 
 from cairn.access.models import LawfulBasis, RecordShare, Team
@@ -38,6 +40,8 @@ from cairn.intelligence.normalise import (
     postcode_district,
 )
 from cairn.world.importers import ImportContext, Row, importer
+
+M = TypeVar("M", bound=Model)
 
 BATCH = 1000
 INTELLIGENCE_TEAM = "Intelligence Unit"
@@ -76,18 +80,11 @@ EVENT_TYPES = {
 }
 
 
-def _existing(
-    model: type[IntelligenceReport]
-    | type[PersonMention]
-    | type[PhoneMention]
-    | type[VehicleMention]
-    | type[LocationMention]
-    | type[EventMention],
-    ids: Iterable[str],
-) -> dict[str, int]:
+def _existing(model: type[Model], ids: Iterable[str]) -> dict[str, int]:
+    """Rows of `model` already loaded from a bundle, by their bundle id."""
     wanted = set(ids)
     found: dict[str, int] = {}
-    for external_id, pk in model.objects.filter(external_id__gt="").values_list(
+    for external_id, pk in model._default_manager.filter(external_id__gt="").values_list(
         "external_id", "pk"
     ):
         if external_id in wanted:
@@ -194,45 +191,58 @@ def _age_range(description: str, estimated: str) -> tuple[int | None, int | None
     return None, None
 
 
-@importer("report_person_mentions", order=310)
-def import_person_mentions(context: ImportContext, rows: Iterable[Row]) -> int:
+def _load_mentions(
+    context: ImportContext,
+    rows: Iterable[Row],
+    resource: str,
+    model: type[M],
+    build: Callable[[int, dict[str, str]], M],
+) -> int:
+    """The shape every mention importer shares: skip rows already loaded (keeping their ids),
+    build the rest against their report, write them in bulk and record their ids."""
     rows = list(rows)
-    loaded = context.ids.setdefault("report_person_mentions", {})
-    existing = _existing(PersonMention, (row["mention_id"] for _, row in rows))
-    mentions: list[PersonMention] = []
+    loaded = context.ids.setdefault(resource, {})
+    existing = _existing(model, (row["mention_id"] for _, row in rows))
+    mentions: list[M] = []
     for _, row in rows:
-        report = _report(context, row)
         if row["mention_id"] in existing:
             loaded[row["mention_id"]] = existing[row["mention_id"]]
             continue
-        if report is None:
-            continue
+        report = _report(context, row)
+        if report is not None:
+            mentions.append(build(report, row))
+    model._default_manager.bulk_create(mentions, batch_size=BATCH)
+    for mention in mentions:
+        loaded[getattr(mention, "external_id")] = mention.pk  # noqa: B009
+    return len(mentions)
+
+
+def _day_or_none(cell: str) -> date | None:
+    return datetime.fromisoformat(cell).date() if cell else None
+
+
+@importer("report_person_mentions", order=310)
+def import_person_mentions(context: ImportContext, rows: Iterable[Row]) -> int:
+    def build(report: int, row: dict[str, str]) -> PersonMention:
         parsed = parse_name(row["name_as_written"])
         age_min, age_max = _age_range(row["description"], row["estimated_age"])
-        mentions.append(
-            PersonMention(
-                report_id=report,
-                external_id=row["mention_id"],
-                name_as_written=row["name_as_written"].strip(),
-                given_name=parsed.given_name,
-                family_name=parsed.family_name,
-                nickname=row["nickname"].strip() or parsed.nickname,
-                role=row["role_in_report"]
-                if row["role_in_report"] in MentionRole.values
-                else MentionRole.UNKNOWN,
-                sex=row["sex"] if row["sex"] in Sex.values else Sex.NOT_KNOWN,
-                date_of_birth=datetime.fromisoformat(row["date_of_birth"]).date()
-                if row["date_of_birth"]
-                else None,
-                age_min=age_min,
-                age_max=age_max,
-                description=row["description"].strip(),
-            )
+        role = row["role_in_report"]
+        return PersonMention(
+            report_id=report,
+            external_id=row["mention_id"],
+            name_as_written=row["name_as_written"].strip(),
+            given_name=parsed.given_name,
+            family_name=parsed.family_name,
+            nickname=row["nickname"].strip() or parsed.nickname,
+            role=role if role in MentionRole.values else MentionRole.UNKNOWN,
+            sex=row["sex"] if row["sex"] in Sex.values else Sex.NOT_KNOWN,
+            date_of_birth=_day_or_none(row["date_of_birth"]),
+            age_min=age_min,
+            age_max=age_max,
+            description=row["description"].strip(),
         )
-    PersonMention.objects.bulk_create(mentions, batch_size=BATCH)
-    for mention in mentions:
-        loaded[mention.external_id] = mention.pk
-    return len(mentions)
+
+    return _load_mentions(context, rows, "report_person_mentions", PersonMention, build)
 
 
 def _person(context: ImportContext, cell: str) -> int | None:
@@ -241,49 +251,25 @@ def _person(context: ImportContext, cell: str) -> int | None:
 
 @importer("report_phone_mentions", order=320)
 def import_phone_mentions(context: ImportContext, rows: Iterable[Row]) -> int:
-    rows = list(rows)
-    loaded = context.ids.setdefault("report_phone_mentions", {})
-    existing = _existing(PhoneMention, (row["mention_id"] for _, row in rows))
-    mentions: list[PhoneMention] = []
-    for _, row in rows:
-        report = _report(context, row)
-        if row["mention_id"] in existing:
-            loaded[row["mention_id"]] = existing[row["mention_id"]]
-            continue
-        if report is None:
-            continue
+    def build(report: int, row: dict[str, str]) -> PhoneMention:
         try:
             e164 = normalise_phone(row["number_as_written"])
         except NotNormalisable:
             e164 = ""  # kept as written: a reporter's incomplete number is still intelligence
-        mentions.append(
-            PhoneMention(
-                report_id=report,
-                external_id=row["mention_id"],
-                number_as_written=row["number_as_written"].strip()[:40],
-                e164=e164,
-                person_id=_person(context, row["person_mention_id"]),
-            )
+        return PhoneMention(
+            report_id=report,
+            external_id=row["mention_id"],
+            number_as_written=row["number_as_written"].strip()[:40],
+            e164=e164,
+            person_id=_person(context, row["person_mention_id"]),
         )
-    PhoneMention.objects.bulk_create(mentions, batch_size=BATCH)
-    for mention in mentions:
-        loaded[mention.external_id] = mention.pk
-    return len(mentions)
+
+    return _load_mentions(context, rows, "report_phone_mentions", PhoneMention, build)
 
 
 @importer("report_vehicle_mentions", order=330)
 def import_vehicle_mentions(context: ImportContext, rows: Iterable[Row]) -> int:
-    rows = list(rows)
-    loaded = context.ids.setdefault("report_vehicle_mentions", {})
-    existing = _existing(VehicleMention, (row["mention_id"] for _, row in rows))
-    mentions: list[VehicleMention] = []
-    for _, row in rows:
-        report = _report(context, row)
-        if row["mention_id"] in existing:
-            loaded[row["mention_id"]] = existing[row["mention_id"]]
-            continue
-        if report is None:
-            continue
+    def build(report: int, row: dict[str, str]) -> VehicleMention:
         written = row["registration_as_written"].strip()
         mark, partial = "", False
         if written:
@@ -292,92 +278,57 @@ def import_vehicle_mentions(context: ImportContext, rows: Iterable[Row]) -> int:
                 mark, partial = registration.normalised, registration.is_partial
             except NotNormalisable:
                 pass  # kept as written only
-        mentions.append(
-            VehicleMention(
-                report_id=report,
-                external_id=row["mention_id"],
-                registration_as_written=written[:20],
-                registration=mark,
-                is_partial=partial,
-                make=row["make"].strip(),
-                model=row["model"].strip(),
-                colour=row["colour"].strip(),
-                person_id=_person(context, row["person_mention_id"]),
-            )
+        return VehicleMention(
+            report_id=report,
+            external_id=row["mention_id"],
+            registration_as_written=written[:20],
+            registration=mark,
+            is_partial=partial,
+            make=row["make"].strip(),
+            model=row["model"].strip(),
+            colour=row["colour"].strip(),
+            person_id=_person(context, row["person_mention_id"]),
         )
-    VehicleMention.objects.bulk_create(mentions, batch_size=BATCH)
-    for mention in mentions:
-        loaded[mention.external_id] = mention.pk
-    return len(mentions)
+
+    return _load_mentions(context, rows, "report_vehicle_mentions", VehicleMention, build)
 
 
 @importer("report_location_mentions", order=340)
 def import_location_mentions(context: ImportContext, rows: Iterable[Row]) -> int:
-    rows = list(rows)
-    loaded = context.ids.setdefault("report_location_mentions", {})
-    existing = _existing(LocationMention, (row["mention_id"] for _, row in rows))
-    mentions: list[LocationMention] = []
-    for _, row in rows:
-        report = _report(context, row)
-        if row["mention_id"] in existing:
-            loaded[row["mention_id"]] = existing[row["mention_id"]]
-            continue
-        if report is None:
-            continue
+    def build(report: int, row: dict[str, str]) -> LocationMention:
         given = row["postcode_district"].strip()
         try:
             postcode = normalise_postcode(given)
         except NotNormalisable:
             postcode = ""
-        mentions.append(
-            LocationMention(
-                report_id=report,
-                external_id=row["mention_id"],
-                venue_type=VENUE_TYPES.get(row["location_type"], VenueType.OTHER),
-                venue_name=row["name_as_written"].strip(),
-                address=row["address_as_written"].strip(),
-                postcode=postcode,
-                postcode_district=postcode_district(given),
-            )
+        return LocationMention(
+            report_id=report,
+            external_id=row["mention_id"],
+            venue_type=VENUE_TYPES.get(row["location_type"], VenueType.OTHER),
+            venue_name=row["name_as_written"].strip(),
+            address=row["address_as_written"].strip(),
+            postcode=postcode,
+            postcode_district=postcode_district(given),
         )
-    LocationMention.objects.bulk_create(mentions, batch_size=BATCH)
-    for mention in mentions:
-        loaded[mention.external_id] = mention.pk
-    return len(mentions)
+
+    return _load_mentions(context, rows, "report_location_mentions", LocationMention, build)
 
 
 @importer("report_event_mentions", order=350)
 def import_event_mentions(context: ImportContext, rows: Iterable[Row]) -> int:
-    rows = list(rows)
-    loaded = context.ids.setdefault("report_event_mentions", {})
     locations = context.ids.get("report_location_mentions", {})
-    existing = _existing(EventMention, (row["mention_id"] for _, row in rows))
-    mentions: list[EventMention] = []
-    for _, row in rows:
-        report = _report(context, row)
-        if row["mention_id"] in existing:
-            loaded[row["mention_id"]] = existing[row["mention_id"]]
-            continue
-        if report is None:
-            continue
-        mentions.append(
-            EventMention(
-                report_id=report,
-                external_id=row["mention_id"],
-                occurred_on=datetime.fromisoformat(row["occurred_on"]).date()
-                if row["occurred_on"]
-                else None,
-                date_precision=row["date_precision"] or "unknown",
-                what_happened=EVENT_TYPES.get(
-                    row["event_type"], row["event_type"] or "Not recorded"
-                ),
-                subject_id=_person(context, row["subject_mention_id"]),
-                location_id=locations.get(row["location_mention_id"])
-                if row["location_mention_id"]
-                else None,
-            )
+
+    def build(report: int, row: dict[str, str]) -> EventMention:
+        return EventMention(
+            report_id=report,
+            external_id=row["mention_id"],
+            occurred_on=_day_or_none(row["occurred_on"]),
+            date_precision=row["date_precision"] or "unknown",
+            what_happened=EVENT_TYPES.get(row["event_type"], row["event_type"] or "Not recorded"),
+            subject_id=_person(context, row["subject_mention_id"]),
+            location_id=locations.get(row["location_mention_id"])
+            if row["location_mention_id"]
+            else None,
         )
-    EventMention.objects.bulk_create(mentions, batch_size=BATCH)
-    for mention in mentions:
-        loaded[mention.external_id] = mention.pk
-    return len(mentions)
+
+    return _load_mentions(context, rows, "report_event_mentions", EventMention, build)
