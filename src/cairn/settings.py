@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "cairn.youngpeople",
     "cairn.intelligence",
     "cairn.linkage",
+    "cairn.networks",
     "cairn.world",
 ]
 

@@ -1,0 +1,384 @@
+"""Network analytics as pure functions over records and an in-memory igraph graph.
+
+Nothing here touches the database, so the same code serves `services.py` (which loads the records
+from the tables) and `benchmarks/network.py` (which reads them from a bundle). A node is a
+`(kind, id)` pair; the kinds are `models.NodeKind`'s values.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from itertools import combinations
+
+import igraph
+
+Node = tuple[str, int]
+Pair = tuple[Node, Node]
+
+YOUNG_PERSON = "young_person"
+PERSON = "person"
+PHONE = "phone"
+VEHICLE = "vehicle"
+LOCATION = "location"
+REPORT = "report"
+MISSING_EPISODE = "missing_episode"
+
+# Components smaller than this are one community each: Leiden has nothing to split.
+SMALL_COMPONENT = 12
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRecord:
+    """One record (a report, a missing episode) and the nodes it ties together."""
+
+    kind: str
+    id: int
+    at: datetime
+    nodes: frozenset[Node]
+    # 3x5x2 source evaluation and intelligence assessment, "1A" best; blank when not graded.
+    grading: str = ""
+
+
+@dataclass(slots=True)
+class EdgeFacts:
+    """What the records say about one pair of nodes."""
+
+    first_seen: datetime
+    last_seen: datetime
+    count: int = 0
+    best_grading: str = ""
+    report_ids: list[int] = field(default_factory=list)
+    missing_episode_ids: list[int] = field(default_factory=list)
+
+    def add(self, record: SourceRecord) -> None:
+        self.count += 1
+        self.first_seen = min(self.first_seen, record.at)
+        self.last_seen = max(self.last_seen, record.at)
+        self.best_grading = better_grading(self.best_grading, record.grading)
+        if record.kind == REPORT:
+            self.report_ids.append(record.id)
+        else:
+            self.missing_episode_ids.append(record.id)
+
+
+def better_grading(first: str, second: str) -> str:
+    """The better of two 3x5x2 gradings: source 1 beats 2 beats 3, then A beats B … E."""
+    if not first or not second:
+        return first or second
+    return min(first, second)
+
+
+def pair_of(a: Node, b: Node) -> Pair:
+    return (a, b) if a <= b else (b, a)
+
+
+def in_window(at: datetime, start: date | None, end: date | None) -> bool:
+    """Whether `at` falls in the window, both ends inclusive; `None` leaves that end open."""
+    day = at.date()
+    return (start is None or day >= start) and (end is None or day <= end)
+
+
+def edges_from(
+    records: Iterable[SourceRecord],
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    only: set[Pair] | None = None,
+) -> dict[Pair, EdgeFacts]:
+    """Every pair of nodes named in the same record, over the records in the window.
+
+    `only` restricts the result to those pairs (an incremental update recomputes just them).
+    """
+    edges: dict[Pair, EdgeFacts] = {}
+    for record in sorted(records, key=lambda r: (r.kind, r.id)):
+        if not in_window(record.at, start, end):
+            continue
+        for pair in combinations(sorted(record.nodes), 2):
+            if only is not None and pair not in only:
+                continue
+            facts = edges.get(pair)
+            if facts is None:
+                facts = edges[pair] = EdgeFacts(first_seen=record.at, last_seen=record.at)
+            facts.add(record)
+    return edges
+
+
+@dataclass
+class NetworkGraph:
+    """The nodes and an undirected, weighted igraph graph over their positions."""
+
+    nodes: list[Node]
+    graph: igraph.Graph
+
+    def index(self) -> dict[Node, int]:
+        return {node: position for position, node in enumerate(self.nodes)}
+
+
+def build_graph(edges: Mapping[Pair, EdgeFacts]) -> NetworkGraph:
+    """An edge's weight is the number of records behind it."""
+    nodes = sorted({node for pair in edges for node in pair})
+    position = {node: i for i, node in enumerate(nodes)}
+    graph = igraph.Graph(
+        n=len(nodes), edges=[(position[a], position[b]) for a, b in edges], directed=False
+    )
+    graph.es["weight"] = [float(facts.count) for facts in edges.values()]
+    return NetworkGraph(nodes=nodes, graph=graph)
+
+
+@dataclass
+class Structure:
+    """Per node (by position in the graph): network, community, PageRank and betweenness.
+
+    Networks are connected components numbered from 0 by size, largest first; communities are
+    numbered across the whole graph.
+    """
+
+    network: list[int]
+    community: list[int]
+    pagerank: list[float]
+    betweenness: list[float]
+
+
+def connected_networks(graph: igraph.Graph) -> list[int]:
+    components = sorted(graph.connected_components(), key=lambda c: (-len(c), min(c, default=0)))
+    network = [0] * graph.vcount()
+    for number, members in enumerate(components):
+        for vertex in members:
+            network[vertex] = number
+    return network
+
+
+def leiden_communities(
+    graph: igraph.Graph,
+    network: Sequence[int],
+    *,
+    resolution: float = 1.0,
+    seed: int = 1,
+) -> list[int]:
+    """Leiden (modularity) inside each component of `SMALL_COMPONENT` nodes or more.
+
+    Seeded, so the same graph always gives the same communities.
+    """
+    members: dict[int, list[int]] = defaultdict(list)
+    for vertex, number in enumerate(network):
+        members[number].append(vertex)
+    community = [0] * graph.vcount()
+    next_id = 0
+    weighted = "weight" in graph.es.attributes()
+    igraph.set_random_number_generator(random.Random(seed))  # noqa: S311 — reproducible, not secret
+    try:
+        for number in sorted(members):
+            vertices = members[number]
+            if len(vertices) < SMALL_COMPONENT:
+                for vertex in vertices:
+                    community[vertex] = next_id
+                next_id += 1
+                continue
+            sub = graph if len(vertices) == graph.vcount() else graph.subgraph(vertices)
+            found = sub.community_leiden(
+                objective_function="modularity",
+                weights="weight" if weighted else None,
+                resolution=resolution,
+                n_iterations=-1,
+            )
+            for vertex, label in zip(vertices, found.membership, strict=True):
+                community[vertex] = next_id + label
+            next_id += len(found)
+    finally:
+        igraph.set_random_number_generator(random)
+    return community
+
+
+def centrality(graph: igraph.Graph, *, cutoff: int = 4) -> tuple[list[float], list[float]]:
+    """PageRank (weighted) and betweenness over paths of at most `cutoff` steps.
+
+    Brokers in link analysis sit between nearby groups; bounding the path length keeps
+    betweenness linear enough for a national graph.
+    """
+    if graph.vcount() == 0:
+        return [], []
+    weighted = "weight" in graph.es.attributes()
+    pagerank = graph.pagerank(weights="weight" if weighted else None)
+    betweenness = graph.betweenness(directed=False, cutoff=cutoff)
+    return list(pagerank), list(betweenness)
+
+
+def analyse(network_graph: NetworkGraph, *, resolution: float = 1.0) -> Structure:
+    graph = network_graph.graph
+    network = connected_networks(graph)
+    community = leiden_communities(graph, network, resolution=resolution)
+    pagerank, betweenness = centrality(graph)
+    return Structure(
+        network=network, community=community, pagerank=pagerank, betweenness=betweenness
+    )
+
+
+@dataclass(frozen=True)
+class Hotspot:
+    node: Node
+    young_people: int
+    records: int
+
+
+def hotspots(
+    records: Iterable[SourceRecord],
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    kinds: tuple[str, ...] = (LOCATION, VEHICLE),
+    top: int = 20,
+) -> list[Hotspot]:
+    """Places and vehicles named in records with the most distinct young people in the window."""
+    young_people: dict[Node, set[int]] = defaultdict(set)
+    sources: dict[Node, set[tuple[str, int]]] = defaultdict(set)
+    for record in records:
+        if not in_window(record.at, start, end):
+            continue
+        children = {node_id for kind, node_id in record.nodes if kind == YOUNG_PERSON}
+        if not children:
+            continue
+        for node in record.nodes:
+            if node[0] in kinds:
+                young_people[node] |= children
+                sources[node].add((record.kind, record.id))
+    ranked = sorted(young_people, key=lambda n: (-len(young_people[n]), -len(sources[n]), n))
+    return [Hotspot(node, len(young_people[node]), len(sources[node])) for node in ranked[:top]]
+
+
+@dataclass(frozen=True)
+class Episode:
+    """A missing episode: who, from when, until when (`None` while it is open)."""
+
+    id: int
+    young_person: int
+    started_at: datetime
+    ended_at: datetime | None
+
+
+@dataclass(frozen=True)
+class CoOccurrence:
+    """Two young people missing at overlapping times, or seen at the same place within hours."""
+
+    kind: str
+    young_people: tuple[int, int]
+    at: datetime
+    place: Node | None = None
+    sources: tuple[tuple[str, int], ...] = ()
+
+
+MISSING_TOGETHER = "missing_together"
+SEEN_TOGETHER = "seen_together"
+
+
+def missing_together(
+    episodes: Iterable[Episode],
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    open_hours: int = 72,
+) -> list[CoOccurrence]:
+    """Pairs of young people whose missing episodes overlap, with the time the overlap began.
+
+    An episode with no return time counts for its first `open_hours`: an old unclosed record
+    must not overlap everything that came after it.
+    """
+    spans = sorted(
+        (
+            e.started_at,
+            e.ended_at or e.started_at + timedelta(hours=open_hours),
+            e,
+        )
+        for e in episodes
+        if in_window(e.started_at, start, end)
+    )
+    found: list[CoOccurrence] = []
+    active: list[tuple[datetime, datetime, Episode]] = []
+    for began, ended, episode in spans:
+        active = [span for span in active if span[1] > began]
+        for _, _, other in active:
+            if other.young_person != episode.young_person:
+                first, second = sorted((other.young_person, episode.young_person))
+                found.append(
+                    CoOccurrence(
+                        kind=MISSING_TOGETHER,
+                        young_people=(first, second),
+                        at=began,
+                        sources=tuple(
+                            sorted(((MISSING_EPISODE, other.id), (MISSING_EPISODE, episode.id)))
+                        ),
+                    )
+                )
+        active.append((began, ended, episode))
+    return found
+
+
+def seen_together(
+    records: Iterable[SourceRecord],
+    *,
+    hours: int = 6,
+    start: date | None = None,
+    end: date | None = None,
+    place_kinds: tuple[str, ...] = (LOCATION,),
+) -> list[CoOccurrence]:
+    """Pairs of young people recorded at the same place within `hours` of each other.
+
+    One result per pair and place: the first time, and every record behind it.
+    """
+    sightings: dict[Node, list[tuple[datetime, int, tuple[str, int]]]] = defaultdict(list)
+    for record in records:
+        if not in_window(record.at, start, end):
+            continue
+        children = [node_id for kind, node_id in record.nodes if kind == YOUNG_PERSON]
+        for place in (node for node in record.nodes if node[0] in place_kinds):
+            for child in children:
+                sightings[place].append((record.at, child, (record.kind, record.id)))
+    gap = timedelta(hours=hours)
+    together: dict[tuple[tuple[int, int], Node], tuple[datetime, set[tuple[str, int]]]] = {}
+    for place, seen in sightings.items():
+        seen.sort()
+        low = 0
+        for high, (at, child, source) in enumerate(seen):
+            while seen[low][0] < at - gap:
+                low += 1
+            for earlier_at, other, other_source in seen[low:high]:
+                if other == child:
+                    continue
+                key = ((min(child, other), max(child, other)), place)
+                first, sources = together.get(key, (earlier_at, set()))
+                sources |= {source, other_source}
+                together[key] = (min(first, earlier_at), sources)
+    return sorted(
+        (
+            CoOccurrence(
+                kind=SEEN_TOGETHER,
+                young_people=pair,
+                at=first,
+                place=place,
+                sources=tuple(sorted(sources)),
+            )
+            for (pair, place), (first, sources) in together.items()
+        ),
+        key=lambda c: (c.at, c.young_people, c.place or ("", 0)),
+    )
+
+
+# How much a young person in each risk band adds to a network's rank.
+BAND_WEIGHT = {"significant": 8.0, "moderate": 4.0, "mild": 2.0, "not_at_risk": 1.0}
+
+
+def network_score(
+    *, bands: Iterable[str], adults: int, last_seen: datetime, now: datetime
+) -> float:
+    """Rank score: young people weighted by risk band, adults, and recency.
+
+    Ten points per young person times their band's weight (a child with no assessment counts as
+    "not at risk"), three per adult, all halved for every 180 days since the last record. Only
+    these inputs: no protected characteristic reaches a network's rank.
+    """
+    children = sum(BAND_WEIGHT.get(band, 1.0) for band in bands)
+    days = max(0.0, (now - last_seen).total_seconds() / 86400)
+    return round((10 * children + 3 * adults) * 0.5 ** (days / 180), 3)

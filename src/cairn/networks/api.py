@@ -1,0 +1,1 @@
+"""The networks API router (issue 6): not built yet."""

@@ -1,0 +1,1 @@
+"""Forms of the network pages and link chart filters: not built yet."""

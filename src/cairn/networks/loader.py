@@ -1,0 +1,218 @@
+"""Reads the records the graph is built from, as `analysis.SourceRecord`s, in a few bulk queries.
+
+Only identifiers, dates and gradings are read: no names or narratives, so nothing here reveals
+personal data; the pages that show a network go through `queries.py`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from datetime import date
+from typing import Any
+
+from django.db.models import Model, Q, QuerySet
+
+from cairn.intelligence.models import (
+    EventMention,
+    GradingSystem,
+    IntelligenceReport,
+    LocationMention,
+    PhoneMention,
+    ReportYoungPerson,
+    VehicleMention,
+)
+from cairn.linkage.models import (
+    LinkStatus,
+    LocationEntity,
+    MentionLink,
+    PhoneEntity,
+    VehicleEntity,
+    location_key,
+)
+from cairn.networks.analysis import (
+    MISSING_EPISODE,
+    REPORT,
+    Episode,
+    Node,
+    SourceRecord,
+)
+from cairn.networks.models import NodeKind, SourceNode
+from cairn.youngpeople.models import MissingEpisode
+
+
+def _for(queryset: QuerySet[Any], field: str, ids: Collection[int] | None) -> QuerySet[Any]:
+    return queryset if ids is None else queryset.filter(**{f"{field}__in": list(ids)})
+
+
+def _lookup(model: type[Model], field: str, values: set[str], everything: bool) -> dict[str, int]:
+    """Identifier → entity id; for a full rebuild read the whole table rather than a huge IN."""
+    queryset = model._default_manager.all()
+    if not everything:
+        queryset = queryset.filter(**{f"{field}__in": list(values)})
+    return dict(queryset.values_list(field, "pk"))
+
+
+def report_records(report_ids: Collection[int] | None = None) -> list[SourceRecord]:
+    """Each report with its resolved people, phones, vehicles, places, events and young people.
+
+    Person mentions count through their (non-proposed) link to a person entity; phones,
+    vehicles and places through the identifiers linkage resolves them by; a partial
+    registration resolves to no vehicle. Legacy 5x5x5 gradings are kept as given and not
+    converted, so they count as ungraded here.
+    """
+    everything = report_ids is None
+    nodes: dict[int, set[Node]] = defaultdict(set)
+    people = MentionLink.objects.exclude(status=LinkStatus.PROPOSED)
+    for report_id, entity_id in _for(people, "mention__report_id", report_ids).values_list(
+        "mention__report_id", "entity_id"
+    ):
+        nodes[report_id].add((NodeKind.PERSON.value, entity_id))
+
+    phones = list(
+        _for(PhoneMention.objects.exclude(e164=""), "report_id", report_ids).values_list(
+            "report_id", "e164"
+        )
+    )
+    phone_ids = _lookup(PhoneEntity, "e164", {e164 for _, e164 in phones}, everything)
+    vehicles = [
+        (report_id, mark)
+        for report_id, mark in _for(
+            VehicleMention.objects.filter(is_partial=False).exclude(registration=""),
+            "report_id",
+            report_ids,
+        ).values_list("report_id", "registration")
+        if "?" not in mark
+    ]
+    vehicle_ids = _lookup(VehicleEntity, "registration", {m for _, m in vehicles}, everything)
+    places = [
+        (report_id, location_key(postcode=postcode, venue_name=venue, address=address))
+        for report_id, postcode, venue, address in _for(
+            LocationMention.objects.all(), "report_id", report_ids
+        ).values_list("report_id", "postcode", "venue_name", "address")
+    ]
+    place_ids = _lookup(LocationEntity, "key", {key for _, key in places if key}, everything)
+    for kind, found, ids in (
+        (NodeKind.PHONE, phones, phone_ids),
+        (NodeKind.VEHICLE, vehicles, vehicle_ids),
+        (NodeKind.LOCATION, places, place_ids),
+    ):
+        for report_id, identifier in found:
+            if identifier in ids:
+                nodes[report_id].add((kind.value, ids[identifier]))
+    for report_id, event_id in _for(
+        EventMention.objects.all(), "report_id", report_ids
+    ).values_list("report_id", "pk"):
+        nodes[report_id].add((NodeKind.EVENT.value, event_id))
+    for report_id, young_person_id in _for(
+        ReportYoungPerson.objects.all(), "report_id", report_ids
+    ).values_list("report_id", "young_person_id"):
+        nodes[report_id].add((NodeKind.YOUNG_PERSON.value, young_person_id))
+
+    reports = _for(IntelligenceReport.objects.all(), "pk", report_ids).values_list(
+        "pk", "reported_at", "grading_system", "source_evaluation", "intelligence_assessment"
+    )
+    return [
+        SourceRecord(
+            kind=REPORT,
+            id=report_id,
+            at=reported_at,
+            nodes=frozenset(nodes.get(report_id, ())),
+            grading=f"{source}{assessment}" if system == GradingSystem.THREE_FIVE_TWO else "",
+        )
+        for report_id, reported_at, system, source, assessment in reports.order_by("pk")
+    ]
+
+
+def place_name(text: str) -> str:
+    """A place's name as `location_key` writes it: lower case, punctuation dropped."""
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
+
+
+def episode_records(episode_ids: Collection[int] | None = None) -> list[SourceRecord]:
+    """Each missing episode: the young person, and the places named where they were found.
+
+    "Where found" is free text; it names every location entity whose place name is the same
+    (whatever the postcode). "Found with" names people as written and is not resolved yet.
+    """
+    episodes = list(
+        _for(MissingEpisode.objects.all(), "pk", episode_ids).values_list(
+            "pk", "young_person_id", "started_at", "ended_at", "where_found"
+        )
+    )
+    wanted = {place_name(where) for *_, where in episodes if where}
+    places: dict[str, list[int]] = defaultdict(list)
+    if wanted:
+        for pk, key in LocationEntity.objects.values_list("pk", "key"):
+            name = key.partition("|")[2]
+            if name in wanted:
+                places[name].append(pk)
+    return [
+        SourceRecord(
+            kind=MISSING_EPISODE,
+            id=pk,
+            at=ended_at or started_at,
+            nodes=frozenset(
+                {(NodeKind.YOUNG_PERSON.value, young_person_id)}
+                | {(NodeKind.LOCATION.value, place) for place in places.get(place_name(where), [])}
+            ),
+        )
+        for pk, young_person_id, started_at, ended_at, where in sorted(episodes)
+    ]
+
+
+def stored_records(
+    *,
+    nodes: Iterable[Node] | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> list[SourceRecord]:
+    """The stored incidence as records: all of it, or only the rows naming `nodes`.
+
+    With `nodes`, each record holds only those of its nodes, which is all an update of the
+    edges among them needs.
+    """
+    rows = SourceNode.objects.all()
+    if nodes is not None:
+        by_kind: dict[str, list[int]] = defaultdict(list)
+        for kind, node_id in nodes:
+            by_kind[kind].append(node_id)
+        if not by_kind:
+            return []
+        condition = Q()
+        for kind, ids in by_kind.items():
+            condition |= Q(node_kind=kind, node_id__in=ids)
+        rows = rows.filter(condition)
+    if start is not None:
+        rows = rows.filter(at__date__gte=start)
+    if end is not None:
+        rows = rows.filter(at__date__lte=end)
+    grouped: dict[tuple[str, int], set[Node]] = defaultdict(set)
+    facts: dict[tuple[str, int], tuple[Any, str]] = {}
+    for source_kind, source_id, node_kind, node_id, at, grading in rows.values_list(
+        "source_kind", "source_id", "node_kind", "node_id", "at", "grading"
+    ):
+        grouped[(source_kind, source_id)].add((node_kind, node_id))
+        facts[(source_kind, source_id)] = (at, grading)
+    return [
+        SourceRecord(
+            kind=kind, id=source_id, at=facts[key][0], nodes=frozenset(found), grading=facts[key][1]
+        )
+        for key, found in sorted(grouped.items())
+        for kind, source_id in [key]
+    ]
+
+
+def stored_episodes(*, start: date | None = None, end: date | None = None) -> list[Episode]:
+    episodes = MissingEpisode.objects.all()
+    if start is not None:
+        episodes = episodes.filter(started_at__date__gte=start)
+    if end is not None:
+        episodes = episodes.filter(started_at__date__lte=end)
+    return [
+        Episode(id=pk, young_person=young_person_id, started_at=started, ended_at=ended)
+        for pk, young_person_id, started, ended in episodes.values_list(
+            "pk", "young_person_id", "started_at", "ended_at"
+        ).order_by("started_at", "pk")
+    ]

@@ -1,0 +1,144 @@
+"""The network graph: which records tie people, phones, vehicles and places together.
+
+A node is a (kind, id) pair naming a row of another app (a young person, a person entity, a
+phone, a vehicle, a location, an event mention). Every source record (an intelligence report, a
+missing episode) contributes a set of nodes (`SourceNode`); each pair of nodes in the same record
+is an `Edge` that keeps the records behind it. Networks and communities are computed from the
+edges (`analysis.py`) and stored for the pages (`Network`, `NetworkNode`).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+
+class NodeKind(models.TextChoices):
+    """What a node of the graph is (issue 6, section 1)."""
+
+    YOUNG_PERSON = "young_person", "Young person"
+    PERSON = "person", "Person"
+    PHONE = "phone", "Phone"
+    VEHICLE = "vehicle", "Vehicle"
+    LOCATION = "location", "Location"
+    EVENT = "event", "Event"
+
+
+class SourceKind(models.TextChoices):
+    """The records edges come from."""
+
+    REPORT = "report", "Intelligence report"
+    MISSING_EPISODE = "missing_episode", "Missing episode"
+
+
+class SourceNode(models.Model):
+    """One node a source record contributes: the incidence the edges are built from.
+
+    Ids are plain integers, not foreign keys, so a rebuild writes them in bulk; `at` and the
+    grading are copied from the record so windowed analyses need one query.
+    """
+
+    source_kind = models.CharField(max_length=16, choices=SourceKind.choices)
+    source_id = models.BigIntegerField()
+    node_kind = models.CharField(max_length=12, choices=NodeKind.choices)
+    node_id = models.BigIntegerField()
+    at = models.DateTimeField()
+    # 3x5x2 source evaluation and intelligence assessment ("1A"); blank when not graded.
+    grading = models.CharField(max_length=2, blank=True, default="")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["source_kind", "source_id"]),
+            models.Index(fields=["node_kind", "node_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_kind} {self.source_id}: {self.node_kind} {self.node_id}"
+
+
+class Edge(models.Model):
+    """Two nodes named in the same records, with the records, dates, count and best grading.
+
+    Stored once per pair, the smaller (kind, id) first.
+    """
+
+    first_kind = models.CharField(max_length=12, choices=NodeKind.choices)
+    first_id = models.BigIntegerField()
+    second_kind = models.CharField(max_length=12, choices=NodeKind.choices)
+    second_id = models.BigIntegerField()
+    report_ids = models.JSONField(default=list)
+    missing_episode_ids = models.JSONField(default=list)
+    first_seen = models.DateTimeField()
+    last_seen = models.DateTimeField()
+    count = models.PositiveIntegerField()
+    # The best 3x5x2 grading among the records ("1A" best); blank when none was graded.
+    best_grading = models.CharField(max_length=2, blank=True, default="")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["first_kind", "first_id", "second_kind", "second_id"], name="one_edge"
+            )
+        ]
+        indexes = [models.Index(fields=["second_kind", "second_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.first_kind} {self.first_id} - {self.second_kind} {self.second_id}"
+
+    @property
+    def best_source_evaluation(self) -> str:
+        return self.best_grading[:1]
+
+    @property
+    def best_intelligence_assessment(self) -> str:
+        return self.best_grading[1:2]
+
+
+class Network(models.Model):
+    """A connected group of nodes, ranked for the analysts' list (issue 6, section 3)."""
+
+    REFERENCE_PREFIX = "NW"
+
+    nodes = models.PositiveIntegerField()
+    young_people = models.PositiveIntegerField()
+    adults = models.PositiveIntegerField()
+    communities = models.PositiveIntegerField()
+    first_seen = models.DateTimeField()
+    last_seen = models.DateTimeField()
+    # From the number and risk band of young people, the number of adults and recency only
+    # (`analysis.network_score`): never from a protected characteristic.
+    score = models.FloatField()
+    rank = models.PositiveIntegerField()
+    built_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["rank"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"{self.REFERENCE_PREFIX}-{self.pk:06d}"
+
+
+class NetworkNode(models.Model):
+    """A node's network, its community inside it and its centrality."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="members")
+    node_kind = models.CharField(max_length=12, choices=NodeKind.choices)
+    node_id = models.BigIntegerField()
+    # Numbered across the whole graph, so equal numbers mean the same community.
+    community = models.PositiveIntegerField()
+    pagerank = models.FloatField(default=0.0)
+    betweenness = models.FloatField(default=0.0)
+
+    class Meta:
+        ordering = ["network", "community", "-pagerank"]
+        constraints = [
+            models.UniqueConstraint(fields=["node_kind", "node_id"], name="one_network_per_node")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.node_kind} {self.node_id} in {self.network_id}/{self.community}"

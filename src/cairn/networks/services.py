@@ -1,0 +1,345 @@
+"""The write path of the network graph: full rebuild, incremental update, export.
+
+Joining records into a graph is a combination of personal data (DPA 2018 s.62), so every change
+writes its audit entry in the same transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from itertools import combinations
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from cairn.access.actor import Actor
+from cairn.access.permissions import Perm
+from cairn.audit.models import Action
+from cairn.audit.services import audit_record, record_label
+from cairn.intelligence.models import EventMention
+from cairn.linkage.models import LocationEntity, PhoneEntity, VehicleEntity
+from cairn.networks import analysis, loader
+from cairn.networks.analysis import MISSING_EPISODE, REPORT, EdgeFacts, Node, Pair, SourceRecord
+from cairn.networks.models import Edge, Network, NetworkNode, NodeKind, SourceNode
+from cairn.youngpeople.models import RiskAssessment, YoungPerson
+
+BATCH = 5000
+
+
+@dataclass
+class RebuildSummary:
+    records: int = 0
+    nodes: int = 0
+    edges: int = 0
+    networks: int = 0
+    communities: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+@dataclass
+class UpdateSummary:
+    edges_changed: int = 0
+    nodes_added: int = 0
+    # The stored networks the record's nodes belong to; more than one means it joins them.
+    networks: list[int] = field(default_factory=list)
+
+    @property
+    def joins_networks(self) -> bool:
+        return len(self.networks) > 1
+
+
+def _require_analyst(actor: Actor) -> None:
+    if actor.is_system:
+        return
+    if actor.user is None or not actor.user.can(Perm.EDIT_PERSON_RECORDS):
+        raise PermissionDenied("Your role cannot change the network graph.")
+
+
+def _source_nodes(records: Iterable[SourceRecord]) -> list[SourceNode]:
+    return [
+        SourceNode(
+            source_kind=record.kind,
+            source_id=record.id,
+            node_kind=kind,
+            node_id=node_id,
+            at=record.at,
+            grading=record.grading,
+        )
+        for record in records
+        for kind, node_id in sorted(record.nodes)
+    ]
+
+
+def _edge(pair: Pair, facts: EdgeFacts) -> Edge:
+    (first_kind, first_id), (second_kind, second_id) = pair
+    return Edge(
+        first_kind=first_kind,
+        first_id=first_id,
+        second_kind=second_kind,
+        second_id=second_id,
+        report_ids=sorted(facts.report_ids),
+        missing_episode_ids=sorted(facts.missing_episode_ids),
+        first_seen=facts.first_seen,
+        last_seen=facts.last_seen,
+        count=facts.count,
+        best_grading=facts.best_grading,
+    )
+
+
+def latest_bands(young_person_ids: Iterable[int]) -> dict[int, str]:
+    """Each young person's risk band in force: that of their latest assessment."""
+    bands: dict[int, str] = {}
+    for young_person_id, band in (
+        RiskAssessment.objects.filter(young_person_id__in=list(young_person_ids))
+        .order_by("young_person_id", "assessed_on", "id")
+        .values_list("young_person_id", "band")
+    ):
+        bands[young_person_id] = band
+    return bands
+
+
+def _store_structure(
+    graph: analysis.NetworkGraph,
+    structure: analysis.Structure,
+    edges: dict[Pair, EdgeFacts],
+    now: datetime,
+) -> tuple[int, int]:
+    """Write a Network per connected component and a NetworkNode per node; ranks by score."""
+    position = graph.index()
+    seen: dict[int, tuple[datetime, datetime]] = {}
+    for pair, facts in edges.items():
+        number = structure.network[position[pair[0]]]
+        first, last = seen.get(number, (facts.first_seen, facts.last_seen))
+        seen[number] = (min(first, facts.first_seen), max(last, facts.last_seen))
+    members: dict[int, list[int]] = defaultdict(list)
+    for vertex, number in enumerate(structure.network):
+        members[number].append(vertex)
+    young = [node_id for kind, node_id in graph.nodes if kind == NodeKind.YOUNG_PERSON]
+    bands = latest_bands(young)
+    networks: list[tuple[float, int, Network]] = []
+    for number, vertices in members.items():
+        kinds = Counter(graph.nodes[v][0] for v in vertices)
+        children = [graph.nodes[v][1] for v in vertices if graph.nodes[v][0] == "young_person"]
+        first, last = seen[number]
+        score = analysis.network_score(
+            bands=[bands.get(c, "") for c in children],
+            adults=kinds[NodeKind.PERSON],
+            last_seen=last,
+            now=now,
+        )
+        network = Network(
+            nodes=len(vertices),
+            young_people=kinds[NodeKind.YOUNG_PERSON],
+            adults=kinds[NodeKind.PERSON],
+            communities=len({structure.community[v] for v in vertices}),
+            first_seen=first,
+            last_seen=last,
+            score=score,
+            rank=0,
+            built_at=now,
+        )
+        networks.append((score, number, network))
+    networks.sort(key=lambda item: (-item[0], -item[2].last_seen.timestamp(), item[1]))
+    for rank, (_, _, network) in enumerate(networks, start=1):
+        network.rank = rank
+    Network.objects.bulk_create([network for _, _, network in networks], batch_size=BATCH)
+    stored = {number: network for _, number, network in networks}
+    NetworkNode.objects.bulk_create(
+        [
+            NetworkNode(
+                network=stored[structure.network[vertex]],
+                node_kind=kind,
+                node_id=node_id,
+                community=structure.community[vertex],
+                pagerank=structure.pagerank[vertex],
+                betweenness=structure.betweenness[vertex],
+            )
+            for vertex, (kind, node_id) in enumerate(graph.nodes)
+        ],
+        batch_size=BATCH,
+    )
+    return len(networks), len(set(structure.community))
+
+
+def network_rebuild(*, actor: Actor, now: datetime | None = None) -> RebuildSummary:
+    """Rebuild the incidence, the edges, the networks and their communities from the records."""
+    _require_analyst(actor)
+    now = now or timezone.now()
+    records = loader.report_records() + loader.episode_records()
+    edges = analysis.edges_from(records)
+    graph = analysis.build_graph(edges)
+    structure = analysis.analyse(graph)
+    summary = RebuildSummary(records=len(records), nodes=len(graph.nodes), edges=len(edges))
+    with transaction.atomic():
+        NetworkNode.objects.all().delete()
+        Network.objects.all().delete()
+        Edge.objects.all().delete()
+        SourceNode.objects.all().delete()
+        SourceNode.objects.bulk_create(_source_nodes(records), batch_size=BATCH)
+        Edge.objects.bulk_create(
+            [_edge(pair, facts) for pair, facts in edges.items()], batch_size=BATCH
+        )
+        summary.networks, summary.communities = _store_structure(graph, structure, edges, now)
+        audit_record(
+            actor=actor,
+            action=Action.COMBINATION,
+            record_type=record_label(Edge),
+            summary="Rebuilt the network graph from intelligence reports and missing episodes",
+            detail=summary.as_dict(),
+        )
+    return summary
+
+
+def _pairs(nodes: Iterable[Node]) -> set[Pair]:
+    return set(combinations(sorted(nodes), 2))
+
+
+def _edges_q(pairs: Iterable[Pair]) -> Q:
+    condition = Q(pk__in=[])
+    for (first_kind, first_id), (second_kind, second_id) in pairs:
+        condition |= Q(
+            first_kind=first_kind, first_id=first_id, second_kind=second_kind, second_id=second_id
+        )
+    return condition
+
+
+def _update_source(
+    actor: Actor, kind: str, source_id: int, record: SourceRecord | None
+) -> UpdateSummary:
+    """Replace one record's incidence and recompute exactly the edges it touches (or touched)."""
+    summary = UpdateSummary()
+    with transaction.atomic():
+        current = SourceNode.objects.filter(source_kind=kind, source_id=source_id)
+        old: set[Node] = set(current.values_list("node_kind", "node_id"))
+        new: set[Node] = set(record.nodes) if record else set()
+        current.delete()
+        if record is not None:
+            SourceNode.objects.bulk_create(_source_nodes([record]))
+        affected = _pairs(old) | _pairs(new)
+        touched = old | new
+        edges = analysis.edges_from(loader.stored_records(nodes=touched), only=affected)
+        if affected:
+            Edge.objects.filter(_edges_q(affected)).delete()
+            Edge.objects.bulk_create([_edge(pair, facts) for pair, facts in edges.items()])
+        summary.edges_changed = len(affected)
+        summary.networks, summary.nodes_added = _attach(new)
+        audit_record(
+            actor=actor,
+            action=Action.COMBINATION,
+            record_type=record_label(Edge),
+            record_ids=[],
+            summary=f"Updated the network graph for {kind.replace('_', ' ')} {source_id}",
+            detail={"source": kind, "id": source_id, "edges": len(affected)},
+        )
+    return summary
+
+
+def _attach(nodes: set[Node]) -> tuple[list[int], int]:
+    """Put a record's new nodes in the highest-ranked network among its other nodes.
+
+    Two networks a record joins stay apart, and nodes of a record that meets no network wait,
+    until the next rebuild re-runs the communities.
+    """
+    if not nodes:
+        return [], 0
+    condition = Q(pk__in=[])
+    for kind, node_id in nodes:
+        condition |= Q(node_kind=kind, node_id=node_id)
+    placed = list(
+        NetworkNode.objects.filter(condition)
+        .select_related("network")
+        .order_by("network__rank", "-pagerank")
+    )
+    networks = sorted({member.network_id for member in placed})
+    if not placed:
+        return networks, 0
+    best = placed[0]
+    known = {(member.node_kind, member.node_id) for member in placed}
+    added = [
+        NetworkNode(network=best.network, node_kind=kind, node_id=node_id, community=best.community)
+        for kind, node_id in sorted(nodes - known)
+    ]
+    NetworkNode.objects.bulk_create(added)
+    if added:
+        Network.objects.filter(pk=best.network_id).update(nodes=best.network.nodes + len(added))
+    return networks, len(added)
+
+
+def network_update_for_report(*, actor: Actor, report_id: int) -> UpdateSummary:
+    """Bring the graph up to date with one new, edited or deleted report."""
+    _require_analyst(actor)
+    records = loader.report_records([report_id])
+    return _update_source(actor, REPORT, report_id, records[0] if records else None)
+
+
+def network_update_for_episode(*, actor: Actor, missing_episode_id: int) -> UpdateSummary:
+    """Bring the graph up to date with one new, edited or deleted missing episode."""
+    _require_analyst(actor)
+    records = loader.episode_records([missing_episode_id])
+    return _update_source(
+        actor, MISSING_EPISODE, missing_episode_id, records[0] if records else None
+    )
+
+
+EXPORT_COLUMNS = ["kind", "entity_id", "external_id", "network_id", "community_id"]
+
+
+def _external_ids(kind: str, ids: Sequence[int]) -> dict[int, str]:
+    """What an entity is called outside Cairn, for scoring against a synthetic world's truth.
+
+    Person entities have none of their own: `cairn link export` maps their mentions' external
+    ids to the same `entity_id`.
+    """
+    sources = {
+        NodeKind.YOUNG_PERSON: (YoungPerson.objects.all(), "external_id"),
+        NodeKind.PHONE: (PhoneEntity.objects.all(), "e164"),
+        NodeKind.VEHICLE: (VehicleEntity.objects.all(), "registration"),
+        NodeKind.LOCATION: (LocationEntity.objects.all(), "key"),
+        NodeKind.EVENT: (EventMention.objects.all(), "external_id"),
+    }
+    if kind not in sources:
+        return {}
+    queryset, column = sources[NodeKind(kind)]
+    return dict(queryset.filter(pk__in=list(ids)).values_list("pk", column))
+
+
+def network_export(*, actor: Actor, out: Path) -> int:
+    """Write `entity_network.csv`: each node's kind, entity id, external id, network, community.
+
+    A disclosure, so audited; only an operator may run it.
+    """
+    if not actor.is_system:
+        raise PermissionDenied("Only an operator can export the networks.")
+    out.mkdir(parents=True, exist_ok=True)
+    rows = list(
+        NetworkNode.objects.order_by("node_kind", "node_id").values_list(
+            "node_kind", "node_id", "network_id", "community"
+        )
+    )
+    by_kind: dict[str, list[int]] = defaultdict(list)
+    for kind, node_id, _, _ in rows:
+        by_kind[kind].append(node_id)
+    external = {kind: _external_ids(kind, ids) for kind, ids in by_kind.items()}
+    with (out / "entity_network.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(EXPORT_COLUMNS)
+        for kind, node_id, network_id, community in rows:
+            writer.writerow([kind, node_id, external[kind].get(node_id, ""), network_id, community])
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action=Action.DISCLOSURE,
+            record_type=record_label(NetworkNode),
+            summary="Exported the networks and communities of every entity",
+            detail={"out": str(out), "rows": len(rows)},
+        )
+    return len(rows)

@@ -1,0 +1,232 @@
+"""Building, updating and exporting the network graph from stored records."""
+
+from __future__ import annotations
+
+import csv
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
+
+from cairn.access.actor import Actor
+from cairn.access.models import Team
+from cairn.access.permissions import Role
+from cairn.audit.models import AuditEntry
+from cairn.intelligence.models import PersonMention
+from cairn.linkage.models import LinkStatus, MentionLink, PersonEntity, PhoneEntity
+from cairn.networks import services
+from cairn.networks.models import Edge, Network, NetworkNode, SourceNode
+from cairn.networks.tests.factories import place, resolved_report
+from cairn.youngpeople.models import RiskBand
+from cairn.youngpeople.tests.factories import YoungPersonFactory
+from cairn.youngpeople.tests.factories_plans import MissingEpisodeFactory, RiskAssessmentFactory
+
+pytestmark = pytest.mark.django_db
+
+SYSTEM = Actor.system()
+EVENING = datetime(2026, 2, 6, 21, 0, tzinfo=UTC)
+
+
+def person(name: str) -> PersonEntity:
+    return PersonEntity.objects.create(display_name=name)
+
+
+def edge(a: Any, b: Any) -> Edge:
+    first, second = sorted([a, b])
+    return Edge.objects.get(
+        first_kind=first[0], first_id=first[1], second_kind=second[0], second_id=second[1]
+    )
+
+
+def edge_table() -> set[tuple[Any, ...]]:
+    return {
+        tuple(tuple(value) if isinstance(value, list) else value for value in row)
+        for row in Edge.objects.values_list(
+            "first_kind",
+            "first_id",
+            "second_kind",
+            "second_id",
+            "report_ids",
+            "missing_episode_ids",
+            "first_seen",
+            "last_seen",
+            "count",
+            "best_grading",
+        )
+    }
+
+
+@pytest.fixture
+def world(team: Team) -> dict[str, Any]:
+    """North: Tiger and Smokey with a girl at the Grill House in KX12ABC.
+    South: Dee and Jay at the Station Hotel with another phone."""
+    tiger, smokey, dee, jay = person("Tiger"), person("Smokey"), person("Dee"), person("Jay")
+    girl, boy = YoungPersonFactory(holding_team=team), YoungPersonFactory(holding_team=team)
+    RiskAssessmentFactory(young_person=girl, computed_band=RiskBand.SIGNIFICANT)
+    first = resolved_report(
+        team,
+        at=EVENING,
+        people=[tiger, smokey],
+        phones=["+447700900123"],
+        places=["Grill House"],
+        young_people=[girl],
+        grading=("2", "C"),
+    )
+    second = resolved_report(
+        team,
+        at=EVENING + timedelta(days=4),
+        people=[tiger, smokey],
+        vehicles=["KX12ABC"],
+        young_people=[girl],
+        grading=("1", "B"),
+    )
+    third = resolved_report(
+        team,
+        at=EVENING + timedelta(days=1),
+        people=[dee, jay],
+        phones=["+447700900456"],
+        places=["Station Hotel"],
+        young_people=[boy],
+    )
+    return {
+        "tiger": tiger,
+        "smokey": smokey,
+        "dee": dee,
+        "jay": jay,
+        "girl": girl,
+        "boy": boy,
+        "reports": [first, second, third],
+    }
+
+
+def test_a_rebuild_connects_everything_resolved_from_the_same_report(world: dict[str, Any]) -> None:
+    first, second, _ = world["reports"]
+
+    summary = services.network_rebuild(actor=SYSTEM)
+
+    tigers = edge(("person", world["tiger"].pk), ("person", world["smokey"].pk))
+    assert tigers.report_ids == [first.pk, second.pk]
+    assert (tigers.count, tigers.best_grading) == (2, "1B")
+    assert (tigers.first_seen, tigers.last_seen) == (first.reported_at, second.reported_at)
+    grill_house = place("Grill House")
+    assert edge(("young_person", world["girl"].pk), ("location", grill_house.pk)).count == 1
+    assert not Edge.objects.filter(first_kind="person", first_id=world["tiger"].pk).filter(
+        second_kind="person", second_id=world["dee"].pk
+    )
+    assert summary.networks == 2
+    assert SourceNode.objects.filter(source_kind="report", source_id=first.pk).count() == 5
+
+
+def test_a_rebuild_ranks_the_network_of_the_child_at_significant_risk_first(
+    world: dict[str, Any],
+) -> None:
+    services.network_rebuild(actor=SYSTEM, now=EVENING + timedelta(days=10))
+
+    top, second = Network.objects.order_by("rank")
+    members = NetworkNode.objects.filter(network=top)
+    assert {(m.node_kind, m.node_id) for m in members if m.node_kind == "young_person"} == {
+        ("young_person", world["girl"].pk)
+    }
+    assert (top.young_people, top.adults, top.nodes) == (1, 2, 6)
+    assert top.score > second.score
+    assert top.last_seen == world["reports"][1].reported_at
+    audit = AuditEntry.objects.filter(record_type="networks.edge").latest("id")
+    assert audit.action == "combination"
+
+
+def test_a_missing_episode_found_at_a_known_place_links_the_child_to_it(
+    world: dict[str, Any],
+) -> None:
+    episode = MissingEpisodeFactory(young_person=world["boy"], where_found="Grill house.")
+
+    services.network_rebuild(actor=SYSTEM)
+
+    found = edge(("young_person", world["boy"].pk), ("location", place("Grill House").pk))
+    assert (found.missing_episode_ids, found.report_ids) == ([episode.pk], [])
+
+
+def test_an_incremental_update_equals_a_rebuild_for_the_affected_part(
+    world: dict[str, Any], team: Team
+) -> None:
+    services.network_rebuild(actor=SYSTEM)
+    newcomer = person("Newcomer")
+    new = resolved_report(
+        team,
+        at=EVENING + timedelta(days=6),
+        people=[world["smokey"], world["dee"], newcomer],
+        places=["Grill House"],
+        grading=("1", "A"),
+    )
+    first = world["reports"][0]
+    dropped = PersonMention.objects.filter(report=first).first()
+    assert dropped is not None
+    MentionLink.objects.filter(mention=dropped).delete()
+
+    joined = services.network_update_for_report(actor=SYSTEM, report_id=new.pk)
+    services.network_update_for_report(actor=SYSTEM, report_id=first.pk)
+    updated = edge_table()
+    services.network_rebuild(actor=SYSTEM)
+
+    assert updated == edge_table()
+    assert joined.joins_networks
+    assert joined.nodes_added == 1
+    assert NetworkNode.objects.filter(node_kind="person", node_id=newcomer.pk).exists()
+
+
+def test_a_deleted_report_takes_its_edges_with_it(world: dict[str, Any]) -> None:
+    services.network_rebuild(actor=SYSTEM)
+    third = world["reports"][2]
+    third_id = third.pk
+    third.delete()
+
+    services.network_update_for_report(actor=SYSTEM, report_id=third_id)
+
+    assert not Edge.objects.filter(first_kind="person", first_id=world["dee"].pk).exists()
+    assert not SourceNode.objects.filter(source_kind="report", source_id=third_id).exists()
+
+
+def test_a_role_that_cannot_edit_records_cannot_rebuild_and_nothing_changes(
+    world: dict[str, Any], make_user: Any
+) -> None:
+    auditor = make_user(Role.AUDITOR)
+
+    with pytest.raises(PermissionDenied):
+        services.network_rebuild(actor=Actor(user=auditor))
+
+    assert not Edge.objects.exists()
+    assert not Network.objects.exists()
+
+
+def test_export_writes_each_entity_with_its_network_and_community(
+    world: dict[str, Any], tmp_path: Path
+) -> None:
+    call_command("network", "rebuild")
+    call_command("network", "export", "--out", str(tmp_path))
+
+    with (tmp_path / "entity_network.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    by_node = {(row["kind"], int(row["entity_id"])): row for row in rows}
+    tiger = by_node[("person", world["tiger"].pk)]
+    smokey = by_node[("person", world["smokey"].pk)]
+    dee = by_node[("person", world["dee"].pk)]
+    assert tiger["network_id"] == smokey["network_id"] != dee["network_id"]
+    assert tiger["community_id"] == smokey["community_id"]
+    phone = PhoneEntity.objects.get(e164="+447700900123")
+    assert by_node[("phone", phone.pk)]["external_id"] == "+447700900123"
+    assert by_node[("young_person", world["girl"].pk)]["network_id"] == tiger["network_id"]
+    assert len(rows) == NetworkNode.objects.count() == 11
+    assert AuditEntry.objects.filter(action="disclosure", record_type="networks.networknode")
+
+
+def test_mention_links_still_proposed_do_not_make_edges(team: Team) -> None:
+    tiger, stranger = person("Tiger"), person("Stranger")
+    report = resolved_report(team, at=EVENING, people=[tiger, stranger])
+    MentionLink.objects.filter(entity=stranger).update(status=LinkStatus.PROPOSED)
+
+    services.network_rebuild(actor=SYSTEM)
+
+    assert not Edge.objects.exists()
+    assert SourceNode.objects.filter(source_id=report.pk).count() == 1
