@@ -58,8 +58,15 @@ class LinkChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     made_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(blank=True, default="")
     before = models.JSONField(default=dict)
+    # The mentions the change touched, so each one's history can list it.
+    mentions = models.ManyToManyField(PersonMention, related_name="+", blank=True)
     undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    undo_reason = models.TextField(blank=True, default="")
 
     class Meta:
         ordering = ["-id"]
@@ -127,6 +134,26 @@ class ReviewDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_id}/{self.second_id}: {self.decision}"
+
+
+class LinkageModel(models.Model):
+    """The person model the last full re-link trained, for linking single reports quickly.
+
+    Only the newest is kept: `link_run` replaces it, and each run's audit entry records that
+    it did. `settings` is Splink's settings JSON with the trained m and u values;
+    `term_frequencies` the share of each name among the mentions it was trained on.
+    """
+
+    settings = models.JSONField()
+    term_frequencies = models.JSONField(default=dict)
+    mentions = models.PositiveIntegerField()
+    trained_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-trained_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Person model trained {self.trained_at:%Y-%m-%d %H:%M} on {self.mentions} mentions"
 
 
 def display_name(mentions: Iterable[PersonMention]) -> str:

@@ -13,6 +13,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from functools import reduce
+from operator import or_
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from cairn.access.actor import Actor
@@ -28,8 +31,10 @@ from cairn.audit.models import Action
 from cairn.audit.services import audit_record, record_label
 from cairn.intelligence.models import LocationMention, PersonMention, PhoneMention, VehicleMention
 from cairn.linkage import engine
+from cairn.linkage.engine import stored
 from cairn.linkage.models import (
     Decision,
+    LinkageModel,
     LinkChange,
     LinkStatus,
     LocationEntity,
@@ -141,22 +146,82 @@ def _pairs(model: engine.Model, frame: Any) -> list[Pair]:
     return pairs
 
 
-def score_pairs(mentions: Sequence[engine.PersonMention]) -> list[Pair]:
+@dataclass
+class Scores:
+    """The pairs a newly trained model scored, and that model to keep for single reports."""
+
+    pairs: list[Pair]
+    model: stored.StoredModel | None = None
+
+
+def score_pairs(mentions: Sequence[engine.PersonMention]) -> Scores:
     """Train without labels on all the mentions and score every blocked pair above `lower`."""
     if len(mentions) < 2:
-        return []
+        return Scores([])
     model = engine.train(mentions, thresholds=thresholds(), max_pairs=2e5)
-    return _pairs(model, engine.predict(model))
+    return Scores(_pairs(model, engine.predict(model)), stored.export(model))
+
+
+def kept_model() -> stored.StoredModel | None:
+    """The model the last full re-link trained, if there has been one."""
+    record = LinkageModel.objects.first()
+    if record is None:
+        return None
+    return stored.StoredModel(
+        settings=record.settings,
+        term_frequencies=record.term_frequencies,
+        mentions=record.mentions,
+    )
 
 
 def score_new(
     existing: Sequence[engine.PersonMention], new: Sequence[engine.PersonMention]
 ) -> list[Pair]:
-    """Train on the existing mentions and score the new ones against them only."""
+    """Score the new mentions against the existing ones only.
+
+    With the model the last re-link kept, in well under a second; without one (no re-link
+    yet), a model is trained on `existing` first, which takes seconds.
+    """
     if not existing or not new:
         return []
-    model = engine.train(existing, thresholds=thresholds(), max_pairs=2e5)
+    kept = kept_model()
+    if kept is not None:
+        model = stored.load(kept, existing, thresholds=thresholds())
+    else:
+        model = engine.train(existing, thresholds=thresholds(), max_pairs=2e5)
     return _pairs(model, engine.link_new(model, new))
+
+
+def candidate_ids(new: Sequence[engine.PersonMention], *, report_id: int) -> set[int]:
+    """Stored mentions (outside the report) that the model's blocking could pair with `new`.
+
+    Looked up by the values the blocking rules join on (`stored.candidate_values`), so the
+    cost follows the number of namesakes, phones and vehicles in common, not of mentions.
+    """
+    values = stored.candidate_values(new)
+    others = PersonMention.objects.exclude(report_id=report_id).annotate(
+        given=Lower("given_name"), family=Lower("family_name"), street_name=Lower("nickname")
+    )
+    conditions = [
+        Q(**{lookup: sorted(found, key=str)})
+        for lookup, found in (
+            ("given__in", values.given_names),
+            ("family__in", values.family_names),
+            ("street_name__in", values.nicknames),
+            ("date_of_birth__in", values.dates_of_birth),
+            ("phones__e164__in", values.phones),
+            ("vehicles__registration__in", values.vehicles),
+        )
+        if found
+    ]
+    if values.associates:
+        alongside = PersonMention.objects.annotate(
+            given=Lower("given_name"), street_name=Lower("nickname")
+        ).filter(Q(given__in=values.associates) | Q(street_name__in=values.associates))
+        conditions.append(Q(report_id__in=alongside.values("report_id")))
+    if not conditions:
+        return set()
+    return set(others.filter(reduce(or_, conditions)).values_list("pk", flat=True))
 
 
 def _decisions(mention_ids: Iterable[int] | None = None) -> dict[tuple[int, int], str]:
@@ -222,7 +287,8 @@ def link_run(*, actor: Actor, progress: Progress | None = None) -> RunSummary:
     limits = thresholds()
     mentions = {m.pk: m for m in _mentions()}
     say(f"Read {len(mentions)} person mentions")
-    pairs = score_pairs([engine_mention(m) for m in mentions.values()])
+    scores = score_pairs([engine_mention(m) for m in mentions.values()])
+    pairs = scores.pairs
     say(f"Scored {len(pairs)} pairs")
     decisions = _decisions()
     summary = RunSummary(mentions=len(mentions), pairs_scored=len(pairs))
@@ -329,12 +395,20 @@ def link_run(*, actor: Actor, progress: Progress | None = None) -> RunSummary:
         removed = existing_entities - claimed
         PersonEntity.objects.filter(pk__in=removed).delete()
         summary.entities_removed = len(removed)
+        if scores.model is not None:
+            LinkageModel.objects.all().delete()
+            LinkageModel.objects.create(
+                settings=scores.model.settings,
+                term_frequencies=scores.model.term_frequencies,
+                mentions=scores.model.mentions,
+            )
         _audit(
             actor,
             [m for m, e in entity_of.items() if current.get(m) != e],
             "Re-linked person mentions",
             changes=summary.as_dict(),
             identifiers=identifiers,
+            model_kept=scores.model is not None,
             reason=f"Model thresholds: link at {limits.link}, review from {limits.review}",
         )
     say(
@@ -350,17 +424,24 @@ def link_report(*, actor: Actor, report_id: int) -> RunSummary:
     _require_linker(actor)
     limits = thresholds()
     new = {m.pk: m for m in _mentions().filter(report_id=report_id)}
-    others = {m.pk: m for m in _mentions().exclude(report_id=report_id)}
-    pairs = score_new(
-        [engine_mention(m) for m in others.values()], [engine_mention(m) for m in new.values()]
-    )
+    new_rows = [engine_mention(m) for m in new.values()]
+    others = _mentions().exclude(report_id=report_id)
+    if LinkageModel.objects.exists():
+        others = others.filter(pk__in=candidate_ids(new_rows, report_id=report_id))
+    pairs = score_new([engine_mention(m) for m in others], new_rows) if new_rows else []
     decisions = _decisions(new)
     summary = RunSummary(mentions=len(new), pairs_scored=len(pairs))
     with transaction.atomic():
         MentionLink.objects.filter(Q(mention_id__in=new) | Q(paired_with_id__in=new)).delete()
+        # The entities of every mention scored or decided against: a rejected mention may
+        # share no blocking value with the new one, yet its entity stays out of bounds.
         entity_of = dict(
             MentionLink.objects.exclude(status=LinkStatus.PROPOSED)
-            .filter(mention_id__in=others)
+            .filter(
+                mention_id__in={*(p.first for p in pairs), *(p.second for p in pairs)}
+                | {m for pair in decisions for m in pair}
+            )
+            .exclude(mention_id__in=new)
             .values_list("mention_id", "entity_id")
         )
         rejected_entities: dict[int, set[int]] = defaultdict(set)
@@ -789,7 +870,10 @@ def identifiers_resolve(*, report_id: int | None = None) -> dict[str, int]:
 
 
 def link_report_later(*, report_id: int) -> None:
-    """Queue `link_report` for when the caller's transaction commits (training takes seconds)."""
+    """Queue `link_report` for when the caller's transaction commits.
+
+    With a kept model it takes a fraction of a second; queued, a save never waits for it.
+    """
     from cairn.linkage.tasks import link_report_task
 
     transaction.on_commit(lambda: link_report_task.enqueue(report_id))

@@ -60,5 +60,8 @@ def use_scores(monkeypatch: pytest.MonkeyPatch, scores: Mapping[tuple[str, str],
             if (str(p.first) in new_ids) != (str(p.second) in new_ids)
         ]
 
-    monkeypatch.setattr(services, "score_pairs", pairs)
+    def scored(mentions: Sequence[engine.PersonMention]) -> services.Scores:
+        return services.Scores(pairs(mentions))
+
+    monkeypatch.setattr(services, "score_pairs", scored)
     monkeypatch.setattr(services, "score_new", new_pairs)

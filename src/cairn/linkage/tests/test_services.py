@@ -16,6 +16,7 @@ from cairn.intelligence.models import PhoneMention
 from cairn.linkage import engine, services
 from cairn.linkage.models import (
     Decision,
+    LinkageModel,
     LinkStatus,
     MentionLink,
     PersonEntity,
@@ -251,12 +252,13 @@ def test_built_mentions_carry_only_allowed_fields(team):
         assert not hasattr(built, forbidden)
 
 
-def test_the_real_engine_links_a_person_mentioned_twice(team):
+def stored_population(team, people: int = 40) -> dict[str, Any]:
+    """Two mentions of each of `people` synthetic people, stored; and who is who."""
     from cairn.linkage.tests.conftest import population
 
-    mentions, truth = population(people=40)
+    mentions, truth = population(people=people)
     created = {}
-    for source in mentions[:80]:
+    for source in mentions[: people * 2]:
         created[source.mention_id] = person_mention(
             team,
             source.mention_id,
@@ -271,11 +273,90 @@ def test_the_real_engine_links_a_person_mentioned_twice(team):
                 e164=source.phones[0],
                 person=created[source.mention_id],
             )
+    return {"created": created, "truth": truth, "sources": {m.mention_id: m for m in mentions}}
+
+
+def test_the_real_engine_links_a_person_mentioned_twice(team):
+    world = stored_population(team)
     summary = services.link_run(actor=SYSTEM)
     assert summary.pairs_scored > 0
     assert entity_of("M00000") == entity_of("M00002")
-    people = {truth[m] for m in created}
-    assert len(people) <= summary.entities < len(created)
+    people = {world["truth"][m] for m in world["created"]}
+    assert len(people) <= summary.entities < len(world["created"])
+
+
+def test_a_full_relink_keeps_its_trained_model_for_single_reports(team):
+    stored_population(team)
+    services.link_run(actor=SYSTEM)
+    services.link_run(actor=SYSTEM)
+    kept = LinkageModel.objects.get()
+    assert kept.mentions == 80
+    assert kept.settings["comparisons"] and kept.term_frequencies["given_name"]
+    entry = AuditEntry.objects.filter(summary="Re-linked person mentions").latest("id")
+    assert entry.detail["model_kept"] is True
+
+
+def test_a_new_report_is_linked_with_the_kept_model_without_training(team, monkeypatch):
+    world = stored_population(team)
+    services.link_run(actor=SYSTEM)
+    known = world["sources"]["M00000"]
+
+    def no_training(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("link_report trained a model")
+
+    monkeypatch.setattr(engine, "train", no_training)
+    scored: list[int] = []
+    score_new = services.score_new
+
+    def counting(existing: Any, new: Any) -> list[services.Pair]:
+        scored.append(len(existing))
+        return score_new(existing, new)
+
+    monkeypatch.setattr(services, "score_new", counting)
+    again = person_mention(
+        team, "again", f"{known.given_name} {known.family_name}", date_of_birth=known.date_of_birth
+    )
+    PhoneMention.objects.create(
+        report=again.report, number_as_written="x", e164=known.phones[0], person=again
+    )
+    summary = services.link_report(actor=SYSTEM, report_id=again.report_id)
+    assert entity_of("again") == entity_of("M00000")
+    assert summary.mentions_moved == 1
+    # Only the mentions sharing a blocking value were scored, not all 80.
+    assert 0 < scored[0] < 40
+
+
+def test_candidates_share_a_name_key_date_of_birth_or_phone_with_the_new_mention(team):
+    tom = person_mention(team, "tom", "Tom Smith")
+    thomas = person_mention(team, "thomas", "Thomas Jones")
+    born = person_mention(team, "born", "Zed Brown", date_of_birth=dt.date(1990, 1, 2))
+    phone = person_mention(team, "phone", "Ann Lee")
+    PhoneMention.objects.create(
+        report=phone.report, number_as_written="x", e164="+447700900123", person=phone
+    )
+    person_mention(team, "stranger", "Kayleigh Pollard")
+    new = engine.PersonMention(
+        mention_id="0",
+        given_name="Tommy",
+        family_name="Dyer",
+        date_of_birth=dt.date(1990, 1, 2),
+        phones=["+447700900123"],
+    )
+    found = services.candidate_ids([new], report_id=tom.report_id)
+    assert found == {thomas.pk, born.pk, phone.pk}
+
+
+def test_a_rejected_person_stays_apart_even_when_no_value_is_shared(team, monkeypatch):
+    for external_id, name in [("a", "Ann Lee"), ("c", "Zoe Kerr")]:
+        person_mention(team, external_id, name)
+    use_scores(monkeypatch, {("a", "c"): 0.99, ("a", "new"): 0.99})
+    services.link_run(actor=SYSTEM)
+    LinkageModel.objects.create(settings={}, mentions=2)  # candidates are looked up by value
+    new = person_mention(team, "new", "Ann Lee")
+    c = MentionLink.objects.get(mention__external_id="c").mention
+    ReviewDecision.objects.create(first=c, second=new, decision=Decision.REJECT, reason="Twins")
+    services.link_report(actor=SYSTEM, report_id=new.report_id)
+    assert entity_of("a") == entity_of("c") != entity_of("new")
 
 
 def test_a_report_is_linked_in_the_background_once_its_transaction_commits(
