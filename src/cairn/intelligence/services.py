@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -42,6 +43,7 @@ from cairn.intelligence.normalise import (
     parse_name,
     postcode_district,
 )
+from cairn.linkage.services import link_report_later
 from cairn.youngpeople.models import YoungPerson
 
 Row = Mapping[str, Any]
@@ -333,6 +335,15 @@ def _visible_young_people(actor: Actor, young_people: Iterable[YoungPerson]) -> 
     return chosen
 
 
+def _link_people_later(report: IntelligenceReport) -> None:
+    """Link the report's person mentions once it commits, so entity pages are current.
+
+    Bulk imports write reports without this service and are followed by `cairn link run`.
+    """
+    if settings.CAIRN_LINK_ON_SAVE:
+        link_report_later(report_id=report.pk)
+
+
 def report_create(
     *,
     actor: Actor,
@@ -395,6 +406,7 @@ def report_create(
         _audit(actor, report, Action.COLLECTION, "Recorded intelligence report", mentions=counts)
         for young_person in linked:
             _link(actor, report, young_person)
+        _link_people_later(report)
     return report
 
 
@@ -425,6 +437,8 @@ def report_update(
             if not updated:
                 raise ValidationError(STALE)
             _audit(actor, report, Action.ALTERATION, "Changed intelligence report", fields=changed)
+            if changed:
+                _link_people_later(report)
     except ValidationError:
         report.refresh_from_db()
         raise
