@@ -24,11 +24,14 @@ PERSON = "person"
 PHONE = "phone"
 VEHICLE = "vehicle"
 LOCATION = "location"
+EVENT = "event"
 REPORT = "report"
 MISSING_EPISODE = "missing_episode"
 
 # Components smaller than this are one community each: Leiden has nothing to split.
 SMALL_COMPONENT = 12
+# Chosen on the `local` world (seed 1) and checked on `regional` (benchmarks/network.py).
+RESOLUTION_SCALE = 1e-4
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,12 +159,16 @@ def leiden_communities(
     graph: igraph.Graph,
     network: Sequence[int],
     *,
-    resolution: float = 1.0,
+    resolution_scale: float = RESOLUTION_SCALE,
     seed: int = 1,
 ) -> list[int]:
     """Leiden (modularity) inside each component of `SMALL_COMPONENT` nodes or more.
 
-    Seeded, so the same graph always gives the same communities.
+    A component's resolution is `resolution_scale` times twice its total weight (at least 1):
+    two groups then merge when the weight between them is more than `resolution_scale` times
+    the product of their weights, the same test in a town's graph as in a region's. Plain
+    modularity (resolution 1) would merge ever larger groups as the graph grows. Seeded, so the
+    same graph always gives the same communities.
     """
     members: dict[int, list[int]] = defaultdict(list)
     for vertex, number in enumerate(network):
@@ -179,11 +186,12 @@ def leiden_communities(
                 next_id += 1
                 continue
             sub = graph if len(vertices) == graph.vcount() else graph.subgraph(vertices)
+            weight = sum(sub.es["weight"]) if weighted else float(sub.ecount())
             found = sub.community_leiden(
                 objective_function="modularity",
                 weights="weight" if weighted else None,
-                resolution=resolution,
-                n_iterations=-1,
+                resolution=max(1.0, resolution_scale * 2 * weight),
+                n_iterations=2,
             )
             for vertex, label in zip(vertices, found.membership, strict=True):
                 community[vertex] = next_id + label
@@ -193,25 +201,31 @@ def leiden_communities(
     return community
 
 
-def centrality(graph: igraph.Graph, *, cutoff: int = 4) -> tuple[list[float], list[float]]:
-    """PageRank (weighted) and betweenness over paths of at most `cutoff` steps.
+def centrality(
+    graph: igraph.Graph, community: Sequence[int], *, cutoff: int = 6
+) -> tuple[list[float], list[float]]:
+    """PageRank (weighted) over the whole graph; betweenness inside each community.
 
-    Brokers in link analysis sit between nearby groups; bounding the path length keeps
-    betweenness linear enough for a national graph.
+    Brokers and organisers are the people the paths *inside* a network run through; across the
+    whole graph, busy venues would dominate and exact betweenness costs O(nodes x edges). Paths
+    longer than `cutoff` steps are ignored, which bounds the cost of a very large community.
     """
     if graph.vcount() == 0:
         return [], []
     weighted = "weight" in graph.es.attributes()
-    pagerank = graph.pagerank(weights="weight" if weighted else None)
-    betweenness = graph.betweenness(directed=False, cutoff=cutoff)
+    pagerank = graph.pagerank(weights="weight" if weighted else None, directed=False)
+    crossing = igraph.VertexClustering(graph, list(community)).crossing()
+    inside = graph.copy()
+    inside.delete_edges([index for index, crosses in enumerate(crossing) if crosses])
+    betweenness = inside.betweenness(directed=False, cutoff=cutoff)
     return list(pagerank), list(betweenness)
 
 
-def analyse(network_graph: NetworkGraph, *, resolution: float = 1.0) -> Structure:
+def analyse(network_graph: NetworkGraph) -> Structure:
     graph = network_graph.graph
     network = connected_networks(graph)
-    community = leiden_communities(graph, network, resolution=resolution)
-    pagerank, betweenness = centrality(graph)
+    community = leiden_communities(graph, network)
+    pagerank, betweenness = centrality(graph, community)
     return Structure(
         network=network, community=community, pagerank=pagerank, betweenness=betweenness
     )

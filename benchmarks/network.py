@@ -1,0 +1,362 @@
+"""Network analytics against the generated worlds' ground truth, and at 1,000,000 edges (issue 6).
+
+    python benchmarks/network.py                          # local world, 1,000,000-edge graph
+    python benchmarks/network.py --scales local regional
+    python benchmarks/network.py --bundle DIR             # an existing bundle with truth/
+
+The graph is built from the bundle without the database. People are resolved by the **truth**
+entity of each person mention: entity resolution is issue 5's benchmark, so these figures are
+an upper bound on what the live pipeline reaches. Phones, vehicles and places are resolved by
+their normalised identifiers, as Cairn resolves them (`--resolve truth` uses the truth for them
+too). Young people are the truth entities behind the `young_people` rows, which a service knows
+from its own case records; whether a child was exploited, or a person offended, is read only
+to score.
+
+- ARI: adjusted Rand index of Leiden communities against the true networks, over the true
+  network members (offenders and the children they exploited) present in the graph.
+- Offender recall: the share of true offenders placed in the same community as a child their
+  network exploited. Precision: of the adults placed in the same community as an exploited
+  child, the share who are offenders of a network that exploited a child of that community.
+  Also reported: of the adults in a community with any young person at all (what an analyst
+  sees without the truth), the share who are offenders.
+
+Figures are printed and written to `var/benchmarks/network.json`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import igraph
+import numpy as np
+import phonenumbers
+
+from cairn.networks import analysis
+from cairn.networks.analysis import (
+    EVENT,
+    LOCATION,
+    MISSING_EPISODE,
+    PERSON,
+    PHONE,
+    REPORT,
+    VEHICLE,
+    YOUNG_PERSON,
+    Node,
+    SourceRecord,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+CAIRN = [sys.executable, "-m", "cairn"]
+
+
+def _rows(path: Path) -> Iterable[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        yield from csv.DictReader(handle)
+
+
+def _when(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
+
+
+def generate_world(scale: str, directory: Path) -> Path:
+    bundle = directory / scale
+    subprocess.run(  # noqa: S603 — this interpreter's own `cairn` command
+        [*CAIRN, "world", "generate", "--scale", scale, "--seed", "1", "--out", str(bundle)],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "CAIRN_DEBUG": "1"},
+    )
+    return bundle
+
+
+class Interner:
+    """Gives each (kind, key) node a small integer id, and remembers the key."""
+
+    def __init__(self) -> None:
+        self.ids: dict[tuple[str, str], int] = {}
+        self.keys: dict[Node, str] = {}
+
+    def node(self, kind: str, key: str) -> Node:
+        number = self.ids.setdefault((kind, key), len(self.ids))
+        self.keys[(kind, number)] = key
+        return (kind, number)
+
+
+def place_name(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
+
+
+def _phone(raw: str) -> str:
+    try:
+        number = phonenumbers.parse(raw, "GB")
+    except phonenumbers.NumberParseException:
+        return ""
+    if not phonenumbers.is_possible_number(number):
+        return ""
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _registration(raw: str) -> str:
+    mark = re.sub(r"\s+", "", raw.upper())
+    return "" if not mark or "?" in mark else mark
+
+
+class World:
+    """A bundle read as records of nodes, with the truth needed to score."""
+
+    def __init__(self, bundle: Path, resolve: str) -> None:
+        truth = bundle / "truth"
+        self.entity_of = {
+            (row["resource"], row["record_id"]): row["entity_id"]
+            for row in _rows(truth / "mentions.csv")
+        }
+        self.children = {row["entity_id"] for row in _rows(truth / "children.csv")}
+        self.network_of: dict[str, str] = {}
+        self.offenders: dict[str, str] = {}
+        self.exploited: dict[str, set[str]] = defaultdict(set)
+        for row in _rows(truth / "network_members.csv"):
+            self.network_of.setdefault(row["entity_id"], row["network_id"])
+            if row["member_type"] == "offender":
+                self.offenders.setdefault(row["entity_id"], row["network_id"])
+            else:
+                self.exploited[row["network_id"]].add(row["entity_id"])
+        self.nodes = Interner()
+        self.records = self._reports(bundle, resolve) + self._episodes(bundle)
+
+    def _person(self, resource: str, record_id: str) -> Node:
+        entity = self.entity_of[(resource, record_id)]
+        return self.nodes.node(YOUNG_PERSON if entity in self.children else PERSON, entity)
+
+    def _reports(self, bundle: Path, resolve: str) -> list[SourceRecord]:
+        nodes: dict[str, set[Node]] = defaultdict(set)
+        for row in _rows(bundle / "report_person_mentions.csv"):
+            nodes[row["report_id"]].add(self._person("report_person_mentions", row["mention_id"]))
+        by_name: dict[str, Counter[Node]] = defaultdict(Counter)
+        resources = (
+            ("report_phone_mentions", PHONE, lambda r: _phone(r["number_as_written"])),
+            (
+                "report_vehicle_mentions",
+                VEHICLE,
+                lambda r: _registration(r["registration_as_written"]),
+            ),
+            (
+                "report_location_mentions",
+                LOCATION,
+                lambda r: place_name(r["name_as_written"] or r["address_as_written"]),
+            ),
+        )
+        for resource, kind, identifier in resources:
+            for row in _rows(bundle / f"{resource}.csv"):
+                key = (
+                    self.entity_of.get((resource, row["mention_id"]), "")
+                    if resolve == "truth"
+                    else identifier(row)
+                )
+                if not key:
+                    continue
+                node = self.nodes.node(kind, key)
+                nodes[row["report_id"]].add(node)
+                if kind == LOCATION:
+                    by_name[place_name(row["name_as_written"])][node] += 1
+        self.places = {name: found.most_common(1)[0][0] for name, found in by_name.items()}
+        for row in _rows(bundle / "report_event_mentions.csv"):
+            nodes[row["report_id"]].add(self.nodes.node(EVENT, row["mention_id"]))
+        records = []
+        for number, row in enumerate(_rows(bundle / "intelligence_reports.csv")):
+            graded = row["grading_system"] == "3x5x2"
+            records.append(
+                SourceRecord(
+                    kind=REPORT,
+                    id=number,
+                    at=_when(row["received_at"]),
+                    nodes=frozenset(nodes.get(row["report_id"], ())),
+                    grading=row["source_evaluation"] + row["intelligence_assessment"]
+                    if graded
+                    else "",
+                )
+            )
+        return records
+
+    def _episodes(self, bundle: Path) -> list[SourceRecord]:
+        records = []
+        for number, row in enumerate(_rows(bundle / "missing_episodes.csv")):
+            found = {self._person("young_people", row["young_person_id"])}
+            place = self.places.get(place_name(row["found_at"])) if row["found_at"] else None
+            if place is not None:
+                found.add(place)
+            records.append(
+                SourceRecord(
+                    kind=MISSING_EPISODE,
+                    id=number,
+                    at=_when(row["returned_at"] or row["went_missing_at"]),
+                    nodes=frozenset(found),
+                )
+            )
+        return records
+
+
+def adjusted_rand_index(truth: list[str], found: list[int]) -> float:
+    def pairs(n: int) -> float:
+        return n * (n - 1) / 2
+
+    table = Counter(zip(truth, found, strict=True))
+    rows, columns = Counter(truth), Counter(found)
+    index = sum(pairs(n) for n in table.values())
+    row_sum = sum(pairs(n) for n in rows.values())
+    column_sum = sum(pairs(n) for n in columns.values())
+    expected = row_sum * column_sum / pairs(len(truth)) if len(truth) > 1 else 0.0
+    maximum = (row_sum + column_sum) / 2
+    return (index - expected) / (maximum - expected) if maximum != expected else 1.0
+
+
+def score_world(world: World) -> dict[str, Any]:
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    edges = analysis.edges_from(world.records)
+    timings["edges_s"] = time.perf_counter() - started
+    started = time.perf_counter()
+    graph = analysis.build_graph(edges)
+    structure = analysis.analyse(graph)
+    timings["analysis_s"] = time.perf_counter() - started
+    started = time.perf_counter()
+    analysis.hotspots(world.records)
+    analysis.seen_together(world.records)
+    timings["hotspots_and_co_occurrence_s"] = time.perf_counter() - started
+
+    community: dict[str, int] = {}
+    for vertex, (kind, number) in enumerate(graph.nodes):
+        if kind in (PERSON, YOUNG_PERSON):
+            community[world.nodes.keys[(kind, number)]] = structure.community[vertex]
+    members = sorted(e for e in world.network_of if e in community)
+    ari = adjusted_rand_index(
+        [world.network_of[e] for e in members], [community[e] for e in members]
+    )
+    hits = sum(
+        1
+        for offender, network in world.offenders.items()
+        if offender in community
+        and any(community.get(child) == community[offender] for child in world.exploited[network])
+    )
+    exploited_in: dict[int, set[str]] = defaultdict(set)
+    for network, children in world.exploited.items():
+        for child in children:
+            if child in community:
+                exploited_in[community[child]].add(network)
+    adults = {e: c for e, c in community.items() if e not in world.children}
+    flagged = {e for e, c in adults.items() if exploited_in.get(c)}
+    true_flagged = {e for e in flagged if world.offenders.get(e) in exploited_in[adults[e]]}
+    with_any_child = {c for e, c in community.items() if e in world.children}
+    flagged_any = {e for e, c in adults.items() if c in with_any_child}
+    return {
+        "records": len(world.records),
+        "nodes": len(graph.nodes),
+        "edges": len(edges),
+        "networks": len(set(structure.network)),
+        "communities": len(set(structure.community)),
+        "true_networks": len(set(world.network_of.values())),
+        "network_members_in_graph": len(members),
+        "ari": round(ari, 4),
+        "offenders": len(world.offenders),
+        "offender_recall": round(hits / len(world.offenders), 4) if world.offenders else None,
+        "adults_flagged": len(flagged),
+        "offender_precision": round(len(true_flagged) / len(flagged), 4) if flagged else None,
+        "adults_with_any_child": len(flagged_any),
+        "offender_share_with_any_child": round(
+            len(flagged_any & set(world.offenders)) / len(flagged_any), 4
+        )
+        if flagged_any
+        else None,
+        **{name: round(seconds, 3) for name, seconds in timings.items()},
+    }
+
+
+def planted_graph(
+    edges: int, community_size: int = 30, inside: float = 0.9, seed: int = 1
+) -> tuple[igraph.Graph, list[int]]:
+    """A random graph of `edges` edges in communities of `community_size`: `inside` of the edges
+    fall within a community, the rest anywhere."""
+    rng = np.random.default_rng(seed)
+    wanted, edges = edges, int(edges * 1.05)  # room for the self-loops dropped below
+    nodes = wanted // 5
+    truth = np.arange(nodes) // community_size
+    count_inside = int(edges * inside)
+    sources = rng.integers(0, nodes, edges)
+    offsets = rng.integers(0, community_size, count_inside)
+    targets = np.empty(edges, dtype=np.int64)
+    targets[:count_inside] = np.minimum(
+        truth[sources[:count_inside]] * community_size + offsets, nodes - 1
+    )
+    targets[count_inside:] = rng.integers(0, nodes, edges - count_inside)
+    keep = np.flatnonzero(sources != targets)
+    rng.shuffle(keep)
+    keep = keep[:wanted]
+    graph = igraph.Graph(
+        n=nodes, edges=np.column_stack([sources[keep], targets[keep]]).tolist(), directed=False
+    )
+    graph.es["weight"] = rng.integers(1, 5, wanted).astype(float).tolist()
+    return graph, truth.tolist()
+
+
+def time_large(edges: int) -> dict[str, Any]:
+    graph, truth = planted_graph(edges)
+    figures: dict[str, Any] = {"nodes": graph.vcount(), "edges": graph.ecount()}
+    started = time.perf_counter()
+    network = analysis.connected_networks(graph)
+    figures["components_s"] = time.perf_counter() - started
+    started = time.perf_counter()
+    community = analysis.leiden_communities(graph, network)
+    figures["leiden_s"] = time.perf_counter() - started
+    started = time.perf_counter()
+    analysis.centrality(graph, community)
+    figures["centrality_s"] = time.perf_counter() - started
+    figures["total_s"] = figures["components_s"] + figures["leiden_s"] + figures["centrality_s"]
+    figures["ari_planted"] = round(adjusted_rand_index([str(t) for t in truth], community), 4)
+    return {k: round(v, 3) if isinstance(v, float) else v for k, v in figures.items()}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", nargs="*", default=["local"])
+    parser.add_argument("--bundle", type=Path, help="Score this bundle instead of generating")
+    parser.add_argument("--resolve", choices=["identifiers", "truth"], default="identifiers")
+    parser.add_argument("--edges", type=int, default=1_000_000)
+    args = parser.parse_args(argv)
+    results: dict[str, Any] = {
+        "resolve": args.resolve,
+        "people_resolved_by": "truth (upper bound)",
+        "worlds": {},
+    }
+    with tempfile.TemporaryDirectory() as directory:
+        bundles = (
+            {args.bundle.name: args.bundle}
+            if args.bundle
+            else {scale: generate_world(scale, Path(directory)) for scale in args.scales}
+        )
+        for name, bundle in bundles.items():
+            world = World(bundle, args.resolve)
+            results["worlds"][name] = figures = score_world(world)
+            print(f"world {name}: " + ", ".join(f"{k} {v}" for k, v in figures.items()))
+    if args.edges:
+        results["large"] = large = time_large(args.edges)
+        print(f"{args.edges:,}-edge graph: " + ", ".join(f"{k} {v}" for k, v in large.items()))
+    out = ROOT / "var" / "benchmarks" / "network.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"Wrote {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
