@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import logging
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -174,21 +175,45 @@ def kept_model() -> stored.StoredModel | None:
     )
 
 
+# This process's scorer for the kept model: loading one takes longer than using it.
+_scorers: dict[tuple[Any, ...], stored.Scorer] = {}
+_scorers_lock = threading.Lock()
+
+
+def _kept_scorer() -> stored.Scorer | None:
+    newest = LinkageModel.objects.values_list("pk", "trained_at").first()
+    if newest is None:
+        return None
+    limits = thresholds()
+    key = (*newest, limits)
+    with _scorers_lock:
+        scorer = _scorers.get(key)
+        if scorer is None:
+            kept = kept_model()
+            if kept is None:
+                return None
+            for old in _scorers.values():
+                old.close()
+            _scorers.clear()
+            scorer = _scorers[key] = stored.Scorer(kept, thresholds=limits)
+    return scorer
+
+
 def score_new(
     existing: Sequence[engine.PersonMention], new: Sequence[engine.PersonMention]
 ) -> list[Pair]:
     """Score the new mentions against the existing ones only.
 
-    With the model the last re-link kept, in well under a second; without one (no re-link
+    With the model the last re-link kept, in a fraction of a second; without one (no re-link
     yet), a model is trained on `existing` first, which takes seconds.
     """
     if not existing or not new:
         return []
-    kept = kept_model()
-    if kept is not None:
-        model = stored.load(kept, existing, thresholds=thresholds())
-    else:
-        model = engine.train(existing, thresholds=thresholds(), max_pairs=2e5)
+    scorer = _kept_scorer()
+    if scorer is not None:
+        model, frame = scorer.score(existing, new)
+        return _pairs(model, frame)
+    model = engine.train(existing, thresholds=thresholds(), max_pairs=2e5)
     return _pairs(model, engine.link_new(model, new))
 
 

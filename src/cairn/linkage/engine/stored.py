@@ -11,7 +11,8 @@ that scoring against every mention would: blocking could pair the new mentions w
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -21,7 +22,16 @@ import pandas as pd
 import pyarrow as pa
 from splink import DuckDBAPI, Linker
 
-from cairn.linkage.engine.model import TF_COLUMNS, Model, Thresholds, connect
+from cairn.linkage.engine.model import (
+    KEY_INDEX,
+    TF_COLUMNS,
+    Model,
+    Thresholds,
+    _keys_sql,
+    _prepare_linking,
+    connect,
+    link_new,
+)
 from cairn.linkage.engine.nicknames import canonical_forms, nickname_table
 from cairn.linkage.engine.schema import PersonMention, matching_row, matching_table
 
@@ -74,6 +84,55 @@ def load(
         frequencies = db_api.register(lookup, table_name=f"__cairn_tf_{column}")
         linker.table_management.register_term_frequency_lookup(frequencies, column)
     return Model(linker, db_api, registered, thresholds or Thresholds(), table=table)
+
+
+class Scorer:
+    """A stored model loaded once and kept, scoring new mentions against changing candidates.
+
+    Loading a linker and generating its scoring SQL takes a few hundred milliseconds, scoring
+    a handful of candidates a few: a process keeps one `Scorer` per stored model and swaps in
+    each call's candidates (their blocking keys re-indexed, the scoring SQL reused). One call at
+    a time, as they share one DuckDB connection.
+    """
+
+    def __init__(self, stored: StoredModel, *, thresholds: Thresholds | None = None) -> None:
+        self.stored = stored
+        self.thresholds = thresholds
+        self.model: Model | None = None
+        self._lock = threading.Lock()
+
+    def score(
+        self, candidates: Sequence[PersonMention], new_mentions: Sequence[PersonMention]
+    ) -> tuple[Model, pd.DataFrame]:
+        """`link_new` of the new mentions against `candidates`, and the model that scored them."""
+        table = matching_table(candidates)
+        with self._lock:
+            if self.model is None:
+                self.model = load(self.stored, table, thresholds=self.thresholds)
+            else:
+                self._reindex(self.model, table)
+            return self.model, link_new(self.model, new_mentions)
+
+    @staticmethod
+    def _reindex(model: Model, table: pa.Table) -> None:
+        linking = _prepare_linking(model)
+        model.table = table
+        con = model.db_api._con
+        numbered = table.append_column("__row", pa.array(range(table.num_rows), type=pa.int64()))
+        con.register("__cairn_existing", numbered)
+        try:
+            con.execute(
+                f"create or replace table {KEY_INDEX} as select key, __row from "  # noqa: S608 — identifiers only
+                f"({_keys_sql('__cairn_existing', linking.rules, new=False)}) order by key"
+            )
+        finally:
+            con.unregister("__cairn_existing")
+
+    def close(self) -> None:
+        with self._lock:
+            if self.model is not None:
+                self.model.db_api._con.close()
+                self.model = None
 
 
 @cache

@@ -7,45 +7,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('intelligence', '0001_reports_and_mentions'),
-        ('linkage', '0002_phone_vehicle_location_entities'),
+        ("intelligence", "0001_reports_and_mentions"),
+        ("linkage", "0002_phone_vehicle_location_entities"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LinkageModel',
+            name="LinkageModel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('settings', models.JSONField()),
-                ('term_frequencies', models.JSONField(default=dict)),
-                ('mentions', models.PositiveIntegerField()),
-                ('trained_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("settings", models.JSONField()),
+                ("term_frequencies", models.JSONField(default=dict)),
+                ("mentions", models.PositiveIntegerField()),
+                ("trained_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'ordering': ['-trained_at', '-id'],
+                "ordering": ["-trained_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='linkchange',
-            name='mentions',
-            field=models.ManyToManyField(blank=True, related_name='+', to='intelligence.personmention'),
+            model_name="linkchange",
+            name="mentions",
+            field=models.ManyToManyField(
+                blank=True, related_name="+", to="intelligence.personmention"
+            ),
         ),
         migrations.AddField(
-            model_name='linkchange',
-            name='reason',
-            field=models.TextField(blank=True, default=''),
+            model_name="linkchange",
+            name="reason",
+            field=models.TextField(blank=True, default=""),
         ),
         migrations.AddField(
-            model_name='linkchange',
-            name='undo_reason',
-            field=models.TextField(blank=True, default=''),
+            model_name="linkchange",
+            name="undo_reason",
+            field=models.TextField(blank=True, default=""),
         ),
         migrations.AddField(
-            model_name='linkchange',
-            name='undone_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="linkchange",
+            name="undone_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
     ]

@@ -60,7 +60,7 @@ def use_scores(monkeypatch: pytest.MonkeyPatch, scores: Mapping[tuple[str, str],
             if (str(p.first) in new_ids) != (str(p.second) in new_ids)
         ]
 
-    def scored(mentions: Sequence[engine.PersonMention]) -> services.Scores:
+    def scored(mentions: Sequence[engine.PersonMention], **backend: str) -> services.Scores:
         return services.Scores(pairs(mentions))
 
     monkeypatch.setattr(services, "score_pairs", scored)

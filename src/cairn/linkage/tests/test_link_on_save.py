@@ -94,7 +94,9 @@ def test_a_report_that_fails_validation_queues_nothing(
 ):
     settings.CAIRN_LINK_ON_SAVE = True
     analyst = Actor(user=make_user(Role.ANALYST, team=team))
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(ValidationError):
-            _record(analyst, team, source_evaluation="9")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(ValidationError),
+    ):
+        _record(analyst, team, source_evaluation="9")
     assert callbacks == []
