@@ -23,11 +23,14 @@ from cairn.intelligence.models import (
 )
 from cairn.intelligence.normalise import registration_pattern
 from cairn.linkage.models import (
+    Decision,
+    LinkChange,
     LinkStatus,
     LocationEntity,
     MentionLink,
     PersonEntity,
     PhoneEntity,
+    ReviewDecision,
     VehicleEntity,
     display_name,
     location_key,
@@ -243,6 +246,94 @@ def person_entity_open(actor: Actor, pk: int) -> EntityView:
         vehicles=vehicles,
         places=places,
     )
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One decision about the entity's links: what, when, by whom, about whom and why.
+
+    `reason` is None when the decision concerns a mention the user may not see: the reason
+    may speak of it.
+    """
+
+    when: datetime
+    what: str
+    by: str
+    mentions: list[str]
+    restricted: int
+    reason: str | None
+
+
+def _label(mention: PersonMention) -> str:
+    name = mention.name_as_written or mention.nickname or "Unnamed person"
+    return f"{name} in {mention.report.reference}"
+
+
+def link_history(actor: Actor, view: EntityView) -> list[HistoryEntry]:
+    """Analysts' decisions and undone merges touching the entity's mentions, newest first.
+
+    Only entries with a mention the user may see are listed; for the rest of an entry the user
+    learns only how many mentions are restricted. Consulted with the entity (same audit entry).
+    """
+    ids = {link_view.link.mention_id for link_view in view.links}
+    decisions = list(
+        ReviewDecision.objects.filter(Q(first_id__in=ids) | Q(second_id__in=ids)).select_related(
+            "first__report", "second__report", "decided_by"
+        )
+    )
+    changes = list(
+        LinkChange.objects.filter(mentions__in=ids, undone_at__isnull=False)
+        .distinct()
+        .select_related("made_by", "undone_by")
+        .prefetch_related("mentions__report")
+    )
+    involved: list[PersonMention] = [m for d in decisions for m in (d.first, d.second)]
+    involved += [m for change in changes for m in change.mentions.all()]
+    visible = visible_report_ids(actor.user, {m.report_id for m in involved})
+
+    def entry(
+        when: datetime, what: str, by: Any, mentions: Iterable[PersonMention], reason: str
+    ) -> HistoryEntry | None:
+        mentions = sorted(set(mentions), key=lambda m: m.pk)
+        shown = [_label(m) for m in mentions if m.report_id in visible]
+        if not shown:
+            return None
+        hidden = len(mentions) - len(shown)
+        return HistoryEntry(
+            when=when,
+            what=what,
+            by=by.display_name if by else "Cairn",
+            mentions=shown,
+            restricted=hidden,
+            reason=None if hidden else reason,
+        )
+
+    entries = [
+        entry(
+            d.decided_at,
+            "Decided: the same person"
+            if d.decision == Decision.ACCEPT
+            else "Decided: different people",
+            d.decided_by,
+            (d.first, d.second),
+            d.reason,
+        )
+        for d in decisions
+    ]
+    # A merge still in place is listed by its decision; an undone one lost it on undo.
+    for change in changes:
+        if change.undone_at is None:
+            continue
+        members = list(change.mentions.all())
+        entries.append(
+            entry(
+                change.made_at, "Merged as the same person", change.made_by, members, change.reason
+            )
+        )
+        entries.append(
+            entry(change.undone_at, "Merge undone", change.undone_by, members, change.undo_reason)
+        )
+    return sorted((e for e in entries if e), key=lambda e: e.when, reverse=True)
 
 
 Identifier = PhoneEntity | VehicleEntity | LocationEntity

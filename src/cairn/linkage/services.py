@@ -656,7 +656,10 @@ def review_accept(*, actor: Actor, link: MentionLink, reason: str = "") -> Perso
         )
         members = _members(keep) | _members(gone)
         before = _snapshot({keep, gone}, members, pair)
-        change = LinkChange.objects.create(kind="accept", made_by=actor.user, before=before)
+        change = LinkChange.objects.create(
+            kind="accept", made_by=actor.user, before=before, reason=reason
+        )
+        change.mentions.set(members)
         _decide(actor, pair, Decision.ACCEPT, reason)
         if keep != gone:
             MentionLink.objects.exclude(status=LinkStatus.PROPOSED).filter(entity_id=gone).update(
@@ -763,7 +766,9 @@ def unmerge(*, actor: Actor, link: MentionLink, reason: str = "") -> PersonEntit
             )
             _restore(change.before, entities, mentions)
             change.undone_at = timezone.now()
-            change.save(update_fields=["undone_at"])
+            change.undone_by = actor.user
+            change.undo_reason = reason
+            change.save(update_fields=["undone_at", "undone_by", "undo_reason"])
             _audit(
                 actor,
                 mentions,

@@ -23,6 +23,7 @@ from cairn.linkage.queries import (
     ReviewItem,
     identifier_open,
     link_for_unmerge,
+    link_history,
     person_entity_open,
     proposal_for_decision,
     review_queue,
@@ -124,8 +125,9 @@ def review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def _entity_page(
     request: AuthenticatedRequest, pk: int, form: UnmergeForm | None = None, status: int = 200
 ) -> HttpResponse:
+    actor = Actor.from_request(request)
     try:
-        view = person_entity_open(Actor.from_request(request), pk)
+        view = person_entity_open(actor, pk)
     except RecordNotFound as error:
         raise Http404(str(error)) from error
     except EntityRestricted:
@@ -137,7 +139,12 @@ def _entity_page(
     return render(
         request,
         "linkage/person.html",
-        {"view": view, "links": links, "form": form or UnmergeForm()},
+        {
+            "view": view,
+            "links": links,
+            "history": link_history(actor, view),
+            "form": form or UnmergeForm(),
+        },
         status=status,
     )
 

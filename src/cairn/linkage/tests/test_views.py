@@ -44,7 +44,14 @@ def linked(team: Team, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     proposal = MentionLink.objects.get(status=LinkStatus.PROPOSED)
     entity = MentionLink.objects.get(mention=tom).entity
     link = MentionLink.objects.get(mention=thomas)
-    return {"proposal": proposal, "entity": entity, "link": link, "tommy": tommy, "tom": tom}
+    return {
+        "proposal": proposal,
+        "entity": entity,
+        "link": link,
+        "tommy": tommy,
+        "tom": tom,
+        "thomas": thomas,
+    }
 
 
 def _urls(linked: dict[str, Any]) -> dict[str, str]:
@@ -222,6 +229,58 @@ def test_unmerge_splits_the_mention_off(
     assert response.status_code == 302
     assert MentionLink.objects.get(pk=linked["link"].pk).entity != linked["entity"]
     assert ReviewDecision.objects.get().decision == "reject"
+
+
+def test_the_person_page_shows_why_a_mention_was_unmerged(
+    make_user: Callable[..., User], sign_in: SignIn, team: Team, linked: dict[str, Any]
+) -> None:
+    analyst = make_user(Role.ANALYST, team=team, first_name="Asha", last_name="Khan")
+    client = sign_in(analyst)
+    before = client.get(_urls(linked)["person"]).content.decode()
+    assert 'for="reason-' in before  # the analyst can give the reason on the page
+    assert "No analyst has decided about these links yet." in before
+    client.post(
+        reverse("linkage:unmerge", args=[linked["link"].pk]),
+        {"reason": "Different date of birth on the PNC"},
+    )
+    page = client.get(_urls(linked)["person"]).content.decode()
+    assert "Link history" in page
+    assert "Decided: different people" in page
+    assert "Different date of birth on the PNC" in page and "Asha Khan" in page
+
+
+def test_an_undone_merge_shows_both_reasons(
+    make_user: Callable[..., User], sign_in: SignIn, team: Team, linked: dict[str, Any]
+) -> None:
+    client = sign_in(make_user(Role.ANALYST, team=team))
+    client.post(_urls(linked)["review"], {"decision": "accept", "reason": "Same tattoo"})
+    tommy = MentionLink.objects.exclude(status=LinkStatus.PROPOSED).get(mention=linked["tommy"])
+    client.post(reverse("linkage:unmerge", args=[tommy.pk]), {"reason": "Tattoo was a sticker"})
+    page = client.get(_urls(linked)["person"]).content.decode()
+    assert "Merged as the same person" in page and "Same tattoo" in page
+    assert "Merge undone" in page and "Tattoo was a sticker" in page
+
+
+def test_a_reason_about_a_report_not_shared_is_withheld(
+    make_user: Callable[..., User],
+    sign_in: SignIn,
+    team: Team,
+    other_team: Team,
+    linked: dict[str, Any],
+) -> None:
+    sign_in(make_user(Role.ANALYST, team=team)).post(
+        reverse("linkage:unmerge", args=[linked["link"].pk]), {"reason": "Thomas is his brother"}
+    )
+    share_with_team(linked["thomas"].report, other_team)
+    thomas_entity = MentionLink.objects.get(pk=linked["link"].pk).entity
+    page = (
+        sign_in(make_user(Role.ANALYST, team=other_team))
+        .get(reverse("linkage:person", args=[thomas_entity.pk]))
+        .content.decode()
+    )
+    assert "Decided: different people" in page
+    assert "Thomas is his brother" not in page and "Withheld" in page
+    assert "Tom Smith" not in page
 
 
 @pytest.mark.parametrize("pairs", [1, 12])
