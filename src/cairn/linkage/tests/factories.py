@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from cairn.access.models import Team
-from cairn.intelligence.models import PersonMention
+from cairn.intelligence.models import PersonMention, PhoneMention
 from cairn.intelligence.tests.factories import IntelligenceReportFactory, PersonMentionFactory
 from cairn.linkage import engine, services
 
@@ -31,6 +31,34 @@ def person_mention(team: Team, external_id: str, name: str, **fields: Any) -> Pe
         nickname=fields.pop("nickname", ""),
         **fields,
     )
+
+
+def stored_population(team: Team, people: int = 40) -> dict[str, Any]:
+    """Two stored mentions of each of `people` synthetic people (with phones), and the truth.
+
+    Enough for the real engine to train on: `created` maps the engine test population's
+    mention ids (M00000…) to the stored mentions, `sources` to the engine's own mentions.
+    """
+    from cairn.linkage.tests.conftest import population
+
+    mentions, truth = population(people=people)
+    created = {}
+    for source in mentions[: people * 2]:
+        created[source.mention_id] = person_mention(
+            team,
+            source.mention_id,
+            f"{source.given_name} {source.family_name}",
+            date_of_birth=source.date_of_birth,
+            sex="male",
+        )
+        if source.phones:
+            PhoneMention.objects.create(
+                report=created[source.mention_id].report,
+                number_as_written=source.phones[0],
+                e164=source.phones[0],
+                person=created[source.mention_id],
+            )
+    return {"created": created, "truth": truth, "sources": {m.mention_id: m for m in mentions}}
 
 
 def use_scores(monkeypatch: pytest.MonkeyPatch, scores: Mapping[tuple[str, str], float]) -> None:

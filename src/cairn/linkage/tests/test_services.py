@@ -22,7 +22,7 @@ from cairn.linkage.models import (
     PersonEntity,
     ReviewDecision,
 )
-from cairn.linkage.tests.factories import person_mention, use_scores
+from cairn.linkage.tests.factories import person_mention, stored_population, use_scores
 
 pytestmark = pytest.mark.django_db
 SYSTEM = Actor.system()
@@ -250,30 +250,6 @@ def test_built_mentions_carry_only_allowed_fields(team):
     for forbidden in ("ethnicity", "religion", "nationality"):
         assert forbidden not in engine.MATCHING_COLUMNS
         assert not hasattr(built, forbidden)
-
-
-def stored_population(team, people: int = 40) -> dict[str, Any]:
-    """Two mentions of each of `people` synthetic people, stored; and who is who."""
-    from cairn.linkage.tests.conftest import population
-
-    mentions, truth = population(people=people)
-    created = {}
-    for source in mentions[: people * 2]:
-        created[source.mention_id] = person_mention(
-            team,
-            source.mention_id,
-            f"{source.given_name} {source.family_name}",
-            date_of_birth=source.date_of_birth,
-            sex="male",
-        )
-        if source.phones:
-            PhoneMention.objects.create(
-                report=created[source.mention_id].report,
-                number_as_written=source.phones[0],
-                e164=source.phones[0],
-                person=created[source.mention_id],
-            )
-    return {"created": created, "truth": truth, "sources": {m.mention_id: m for m in mentions}}
 
 
 def test_the_real_engine_links_a_person_mentioned_twice(team):
