@@ -3,6 +3,11 @@
     python benchmarks/network.py                          # local world, 1,000,000-edge graph
     python benchmarks/network.py --scales local regional
     python benchmarks/network.py --bundle DIR             # an existing bundle with truth/
+    python benchmarks/network.py --scales --edges 0 --incremental 200   # on DATABASE_URL
+
+`--incremental` times `network_update_for_report` on the database in DATABASE_URL, after
+`cairn world load DIR`, `cairn link run` and `cairn network rebuild` (CAIRN_DEMO=1, a fixed
+CAIRN_FIELD_KEYS).
 
 The graph is built from the bundle without the database. People are resolved by the **truth**
 entity of each person mention: entity resolution is issue 5's benchmark, so these figures are
@@ -327,16 +332,50 @@ def time_large(edges: int) -> dict[str, Any]:
     return {k: round(v, 3) if isinstance(v, float) else v for k, v in figures.items()}
 
 
+def time_incremental(samples: int) -> dict[str, Any]:
+    """`network_update_for_report` on `samples` reports of the configured database, which must
+    hold a loaded, linked world whose graph was rebuilt (see the module docstring)."""
+    import random
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cairn.settings")
+    django.setup()
+    from cairn.access.actor import Actor
+    from cairn.intelligence.models import IntelligenceReport
+    from cairn.networks.services import network_update_for_report
+
+    ids = list(IntelligenceReport.objects.values_list("pk", flat=True))
+    chosen = random.Random(1).sample(  # noqa: S311 — a reproducible sample, not a secret
+        ids, min(samples, len(ids))
+    )
+    seconds = []
+    for report_id in chosen:
+        started = time.perf_counter()
+        network_update_for_report(actor=Actor.system(), report_id=report_id)
+        seconds.append(time.perf_counter() - started)
+    seconds.sort()
+    return {
+        "reports": len(ids),
+        "samples": len(seconds),
+        "median_ms": round(1000 * seconds[len(seconds) // 2], 1),
+        "p95_ms": round(1000 * seconds[int(len(seconds) * 0.95) - 1], 1),
+        "max_ms": round(1000 * seconds[-1], 1),
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", nargs="*", default=["local"])
     parser.add_argument("--bundle", type=Path, help="Score this bundle instead of generating")
     parser.add_argument("--resolve", choices=["identifiers", "truth"], default="identifiers")
     parser.add_argument("--edges", type=int, default=1_000_000)
+    parser.add_argument(
+        "--incremental", type=int, default=0, help="Time this many updates on the database"
+    )
     args = parser.parse_args(argv)
     results: dict[str, Any] = {
-        "resolve": args.resolve,
-        "people_resolved_by": "truth (upper bound)",
+        "people_resolved_by": "the truth entity of each mention (an upper bound)",
         "worlds": {},
     }
     with tempfile.TemporaryDirectory() as directory:
@@ -347,14 +386,20 @@ def main(argv: list[str] | None = None) -> None:
         )
         for name, bundle in bundles.items():
             world = World(bundle, args.resolve)
-            results["worlds"][name] = figures = score_world(world)
+            results["worlds"][f"{name} ({args.resolve})"] = figures = score_world(world)
             print(f"world {name}: " + ", ".join(f"{k} {v}" for k, v in figures.items()))
     if args.edges:
         results["large"] = large = time_large(args.edges)
         print(f"{args.edges:,}-edge graph: " + ", ".join(f"{k} {v}" for k, v in large.items()))
+    if args.incremental:
+        results["incremental"] = timed = time_incremental(args.incremental)
+        print("incremental update: " + ", ".join(f"{k} {v}" for k, v in timed.items()))
     out = ROOT / "var" / "benchmarks" / "network.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    # Runs with different options add to the figures of earlier runs rather than erase them.
+    earlier = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
+    worlds = {**earlier.get("worlds", {}), **results.pop("worlds")}
+    out.write_text(json.dumps({**earlier, **results, "worlds": worlds}, indent=2) + "\n")
     print(f"Wrote {out.relative_to(ROOT)}")
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 
 from cairn.intelligence.models import (
     EventMention,
@@ -162,32 +162,18 @@ def episode_records(episode_ids: Collection[int] | None = None) -> list[SourceRe
     ]
 
 
-def stored_records(
-    *,
-    nodes: Iterable[Node] | None = None,
-    start: date | None = None,
-    end: date | None = None,
-) -> list[SourceRecord]:
-    """The stored incidence as records: all of it, or only the rows naming `nodes`.
+def _any_of(pairs: Iterable[tuple[str, int]], kind_field: str, id_field: str) -> Q:
+    """A condition matching any of the (kind, id) pairs, one IN per kind."""
+    by_kind: dict[str, list[int]] = defaultdict(list)
+    for kind, identifier in pairs:
+        by_kind[kind].append(identifier)
+    condition = Q(pk__in=[])
+    for kind, ids in by_kind.items():
+        condition |= Q(**{kind_field: kind, f"{id_field}__in": ids})
+    return condition
 
-    With `nodes`, each record holds only those of its nodes, which is all an update of the
-    edges among them needs.
-    """
-    rows = SourceNode.objects.all()
-    if nodes is not None:
-        by_kind: dict[str, list[int]] = defaultdict(list)
-        for kind, node_id in nodes:
-            by_kind[kind].append(node_id)
-        if not by_kind:
-            return []
-        condition = Q()
-        for kind, ids in by_kind.items():
-            condition |= Q(node_kind=kind, node_id__in=ids)
-        rows = rows.filter(condition)
-    if start is not None:
-        rows = rows.filter(at__date__gte=start)
-    if end is not None:
-        rows = rows.filter(at__date__lte=end)
+
+def _as_records(rows: QuerySet[SourceNode]) -> list[SourceRecord]:
     grouped: dict[tuple[str, int], set[Node]] = defaultdict(set)
     facts: dict[tuple[str, int], tuple[Any, str]] = {}
     for source_kind, source_id, node_kind, node_id, at, grading in rows.values_list(
@@ -204,12 +190,44 @@ def stored_records(
     ]
 
 
-def stored_episodes(*, start: date | None = None, end: date | None = None) -> list[Episode]:
-    episodes = MissingEpisode.objects.all()
+def _window(
+    queryset: QuerySet[Any], field: str, start: date | None, end: date | None
+) -> QuerySet[Any]:
+    """Rows whose `field` falls on the days from `start` to `end` (UTC days, both inclusive, as
+    `analysis.in_window` counts them)."""
     if start is not None:
-        episodes = episodes.filter(started_at__date__gte=start)
+        queryset = queryset.filter(**{f"{field}__gte": datetime.combine(start, time.min, UTC)})
     if end is not None:
-        episodes = episodes.filter(started_at__date__lte=end)
+        after = datetime.combine(end + timedelta(days=1), time.min, UTC)
+        queryset = queryset.filter(**{f"{field}__lt": after})
+    return queryset
+
+
+def stored_records(*, start: date | None = None, end: date | None = None) -> list[SourceRecord]:
+    """The stored incidence as records, in a date window."""
+    return _as_records(_window(SourceNode.objects.all(), "at", start, end))
+
+
+def records_sharing(nodes: Collection[Node]) -> list[SourceRecord]:
+    """The stored records naming at least two of `nodes`, each holding only those nodes.
+
+    That is all recomputing the edges among `nodes` needs; the database does the counting, so a
+    venue named in thousands of reports costs one grouped query, not thousands of rows.
+    """
+    if len(nodes) < 2:
+        return []
+    naming = SourceNode.objects.filter(_any_of(nodes, "node_kind", "node_id"))
+    shared = (
+        naming.values("source_kind", "source_id")
+        .annotate(named=Count("id"))
+        .filter(named__gte=2)
+        .values_list("source_kind", "source_id")
+    )
+    return _as_records(naming.filter(_any_of(shared, "source_kind", "source_id")))
+
+
+def stored_episodes(*, start: date | None = None, end: date | None = None) -> list[Episode]:
+    episodes = _window(MissingEpisode.objects.all(), "started_at", start, end)
     return [
         Episode(id=pk, young_person=young_person_id, started_at=started, ended_at=ended)
         for pk, young_person_id, started, ended in episodes.values_list(

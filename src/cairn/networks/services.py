@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import csv
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from itertools import combinations
+from functools import partial
+from itertools import combinations, islice
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import DateTimeField, Field, JSONField, Model, Q
 from django.utils import timezone
 
 from cairn.access.actor import Actor
@@ -64,35 +66,87 @@ def _require_analyst(actor: Actor) -> None:
         raise PermissionDenied("Your role cannot change the network graph.")
 
 
-def _source_nodes(records: Iterable[SourceRecord]) -> list[SourceNode]:
-    return [
-        SourceNode(
-            source_kind=record.kind,
-            source_id=record.id,
-            node_kind=kind,
-            node_id=node_id,
-            at=record.at,
-            grading=record.grading,
-        )
-        for record in records
-        for kind, node_id in sorted(record.nodes)
-    ]
+def _insert(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """Insert rows with one `executemany` per batch.
 
-
-def _edge(pair: Pair, facts: EdgeFacts) -> Edge:
-    (first_kind, first_id), (second_kind, second_id) = pair
-    return Edge(
-        first_kind=first_kind,
-        first_id=first_id,
-        second_kind=second_kind,
-        second_id=second_id,
-        report_ids=sorted(facts.report_ids),
-        missing_episode_ids=sorted(facts.missing_episode_ids),
-        first_seen=facts.first_seen,
-        last_seen=facts.last_seen,
-        count=facts.count,
-        best_grading=facts.best_grading,
+    `bulk_create` spends most of a rebuild making model instances and preparing every value
+    through its field; here only dates and JSON are prepared, once per value.
+    """
+    columns: list[Field[Any, Any]] = []
+    for name in fields:
+        column = model._meta.get_field(name)
+        if not isinstance(column, Field):
+            raise TypeError(f"{name} is not a concrete field of {model.__name__}")
+        columns.append(column)
+    prepare: list[Callable[[Any], Any] | None] = []
+    for column in columns:
+        if isinstance(column, DateTimeField):
+            prepare.append(connection.ops.adapt_datetimefield_value)
+        elif isinstance(column, JSONField):
+            prepare.append(partial(column.get_db_prep_save, connection=connection))
+        else:
+            prepare.append(None)
+    quote = connection.ops.quote_name
+    # Table and column names come from the model's own metadata, quoted; values are parameters.
+    table = quote(model._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} "  # noqa: S608
+        f"({', '.join(quote(c.column or c.attname) for c in columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
     )
+    written = 0
+    remaining = iter(rows)
+    with connection.cursor() as cursor:
+        while batch := list(islice(remaining, BATCH)):
+            cursor.executemany(
+                sql,
+                [
+                    [
+                        value if do is None else do(value)
+                        for do, value in zip(prepare, row, strict=True)
+                    ]
+                    for row in batch
+                ],
+            )
+            written += len(batch)
+    return written
+
+
+SOURCE_NODE_FIELDS = ["source_kind", "source_id", "node_kind", "node_id", "at", "grading"]
+EDGE_FIELDS = [
+    "first_kind",
+    "first_id",
+    "second_kind",
+    "second_id",
+    "report_ids",
+    "missing_episode_ids",
+    "first_seen",
+    "last_seen",
+    "count",
+    "best_grading",
+]
+
+
+def _source_node_rows(records: Iterable[SourceRecord]) -> Iterator[tuple[Any, ...]]:
+    for record in records:
+        for kind, node_id in sorted(record.nodes):
+            yield (record.kind, record.id, kind, node_id, record.at, record.grading)
+
+
+def _edge_rows(edges: dict[Pair, EdgeFacts]) -> Iterator[tuple[Any, ...]]:
+    for ((first_kind, first_id), (second_kind, second_id)), facts in edges.items():
+        yield (
+            first_kind,
+            first_id,
+            second_kind,
+            second_id,
+            sorted(facts.report_ids),
+            sorted(facts.missing_episode_ids),
+            facts.first_seen,
+            facts.last_seen,
+            facts.count,
+            facts.best_grading,
+        )
 
 
 def latest_bands(young_person_ids: Iterable[int]) -> dict[int, str]:
@@ -152,20 +206,21 @@ def _store_structure(
     for rank, (_, _, network) in enumerate(networks, start=1):
         network.rank = rank
     Network.objects.bulk_create([network for _, _, network in networks], batch_size=BATCH)
-    stored = {number: network for _, number, network in networks}
-    NetworkNode.objects.bulk_create(
-        [
-            NetworkNode(
-                network=stored[structure.network[vertex]],
-                node_kind=kind,
-                node_id=node_id,
-                community=structure.community[vertex],
-                pagerank=structure.pagerank[vertex],
-                betweenness=structure.betweenness[vertex],
+    stored = {number: network.pk for _, number, network in networks}
+    _insert(
+        NetworkNode,
+        ["network_id", "node_kind", "node_id", "community", "pagerank", "betweenness"],
+        (
+            (
+                stored[structure.network[vertex]],
+                kind,
+                node_id,
+                structure.community[vertex],
+                structure.pagerank[vertex],
+                structure.betweenness[vertex],
             )
             for vertex, (kind, node_id) in enumerate(graph.nodes)
-        ],
-        batch_size=BATCH,
+        ),
     )
     return len(networks), len(set(structure.community))
 
@@ -184,10 +239,8 @@ def network_rebuild(*, actor: Actor, now: datetime | None = None) -> RebuildSumm
         Network.objects.all().delete()
         Edge.objects.all().delete()
         SourceNode.objects.all().delete()
-        SourceNode.objects.bulk_create(_source_nodes(records), batch_size=BATCH)
-        Edge.objects.bulk_create(
-            [_edge(pair, facts) for pair, facts in edges.items()], batch_size=BATCH
-        )
+        _insert(SourceNode, SOURCE_NODE_FIELDS, _source_node_rows(records))
+        _insert(Edge, EDGE_FIELDS, _edge_rows(edges))
         summary.networks, summary.communities = _store_structure(graph, structure, edges, now)
         audit_record(
             actor=actor,
@@ -223,13 +276,13 @@ def _update_source(
         new: set[Node] = set(record.nodes) if record else set()
         current.delete()
         if record is not None:
-            SourceNode.objects.bulk_create(_source_nodes([record]))
+            _insert(SourceNode, SOURCE_NODE_FIELDS, _source_node_rows([record]))
         affected = _pairs(old) | _pairs(new)
         touched = old | new
-        edges = analysis.edges_from(loader.stored_records(nodes=touched), only=affected)
+        edges = analysis.edges_from(loader.records_sharing(touched), only=affected)
         if affected:
             Edge.objects.filter(_edges_q(affected)).delete()
-            Edge.objects.bulk_create([_edge(pair, facts) for pair, facts in edges.items()])
+            _insert(Edge, EDGE_FIELDS, _edge_rows(edges))
         summary.edges_changed = len(affected)
         summary.networks, summary.nodes_added = _attach(new)
         audit_record(

@@ -44,18 +44,7 @@ def edge(a: Any, b: Any) -> Edge:
 def edge_table() -> set[tuple[Any, ...]]:
     return {
         tuple(tuple(value) if isinstance(value, list) else value for value in row)
-        for row in Edge.objects.values_list(
-            "first_kind",
-            "first_id",
-            "second_kind",
-            "second_id",
-            "report_ids",
-            "missing_episode_ids",
-            "first_seen",
-            "last_seen",
-            "count",
-            "best_grading",
-        )
+        for row in Edge.objects.values_list(*services.EDGE_FIELDS)
     }
 
 
