@@ -4,10 +4,12 @@
     python benchmarks/network.py --scales local regional
     python benchmarks/network.py --bundle DIR             # an existing bundle with truth/
     python benchmarks/network.py --scales --edges 0 --incremental 200   # on DATABASE_URL
+    python benchmarks/network.py --bundle DIR --export OUT --edges 0    # live pipeline
 
 `--incremental` times `network_update_for_report` on the database in DATABASE_URL, after
 `cairn world load DIR`, `cairn link run` and `cairn network rebuild` (CAIRN_DEMO=1, a fixed
-CAIRN_FIELD_KEYS).
+CAIRN_FIELD_KEYS). `--export OUT` scores `cairn link export --out OUT` and
+`cairn network export --out OUT` of that database: the whole pipeline, no truth used to build.
 
 The graph is built from the bundle without the database. People are resolved by the **truth**
 entity of each person mention: entity resolution is issue 5's benchmark, so these figures are
@@ -119,11 +121,10 @@ def _registration(raw: str) -> str:
     return "" if not mark or "?" in mark else mark
 
 
-class World:
-    """A bundle read as records of nodes, with the truth needed to score."""
+class Truth:
+    """What a world's `truth/` says: who each mention is, the networks, offenders and children."""
 
-    def __init__(self, bundle: Path, resolve: str) -> None:
-        truth = bundle / "truth"
+    def __init__(self, truth: Path) -> None:
         self.entity_of = {
             (row["resource"], row["record_id"]): row["entity_id"]
             for row in _rows(truth / "mentions.csv")
@@ -138,6 +139,51 @@ class World:
                 self.offenders.setdefault(row["entity_id"], row["network_id"])
             else:
                 self.exploited[row["network_id"]].add(row["entity_id"])
+
+    def score(self, community: dict[str, int]) -> dict[str, Any]:
+        """ARI, offender recall and precision of a community for each true person entity."""
+        members = sorted(e for e in self.network_of if e in community)
+        ari = adjusted_rand_index(
+            [self.network_of[e] for e in members], [community[e] for e in members]
+        )
+        hits = sum(
+            1
+            for offender, network in self.offenders.items()
+            if offender in community
+            and any(community.get(c) == community[offender] for c in self.exploited[network])
+        )
+        exploited_in: dict[int, set[str]] = defaultdict(set)
+        for network, children in self.exploited.items():
+            for child in children:
+                if child in community:
+                    exploited_in[community[child]].add(network)
+        adults = {e: c for e, c in community.items() if e not in self.children}
+        flagged = {e for e, c in adults.items() if exploited_in.get(c)}
+        true_flagged = {e for e in flagged if self.offenders.get(e) in exploited_in[adults[e]]}
+        with_any_child = {c for e, c in community.items() if e in self.children}
+        flagged_any = {e for e, c in adults.items() if c in with_any_child}
+        return {
+            "true_networks": len(set(self.network_of.values())),
+            "network_members_in_graph": len(members),
+            "ari": round(ari, 4),
+            "offenders": len(self.offenders),
+            "offender_recall": round(hits / len(self.offenders), 4) if self.offenders else None,
+            "adults_flagged": len(flagged),
+            "offender_precision": round(len(true_flagged) / len(flagged), 4) if flagged else None,
+            "adults_with_any_child": len(flagged_any),
+            "offender_share_with_any_child": round(
+                len(flagged_any & set(self.offenders)) / len(flagged_any), 4
+            )
+            if flagged_any
+            else None,
+        }
+
+
+class World(Truth):
+    """A bundle read as records of nodes, with the truth needed to score."""
+
+    def __init__(self, bundle: Path, resolve: str) -> None:
+        super().__init__(bundle / "truth")
         self.nodes = Interner()
         self.records = self._reports(bundle, resolve) + self._episodes(bundle)
 
@@ -245,47 +291,41 @@ def score_world(world: World) -> dict[str, Any]:
     for vertex, (kind, number) in enumerate(graph.nodes):
         if kind in (PERSON, YOUNG_PERSON):
             community[world.nodes.keys[(kind, number)]] = structure.community[vertex]
-    members = sorted(e for e in world.network_of if e in community)
-    ari = adjusted_rand_index(
-        [world.network_of[e] for e in members], [community[e] for e in members]
-    )
-    hits = sum(
-        1
-        for offender, network in world.offenders.items()
-        if offender in community
-        and any(community.get(child) == community[offender] for child in world.exploited[network])
-    )
-    exploited_in: dict[int, set[str]] = defaultdict(set)
-    for network, children in world.exploited.items():
-        for child in children:
-            if child in community:
-                exploited_in[community[child]].add(network)
-    adults = {e: c for e, c in community.items() if e not in world.children}
-    flagged = {e for e, c in adults.items() if exploited_in.get(c)}
-    true_flagged = {e for e in flagged if world.offenders.get(e) in exploited_in[adults[e]]}
-    with_any_child = {c for e, c in community.items() if e in world.children}
-    flagged_any = {e for e, c in adults.items() if c in with_any_child}
     return {
         "records": len(world.records),
         "nodes": len(graph.nodes),
         "edges": len(edges),
         "networks": len(set(structure.network)),
         "communities": len(set(structure.community)),
-        "true_networks": len(set(world.network_of.values())),
-        "network_members_in_graph": len(members),
-        "ari": round(ari, 4),
-        "offenders": len(world.offenders),
-        "offender_recall": round(hits / len(world.offenders), 4) if world.offenders else None,
-        "adults_flagged": len(flagged),
-        "offender_precision": round(len(true_flagged) / len(flagged), 4) if flagged else None,
-        "adults_with_any_child": len(flagged_any),
-        "offender_share_with_any_child": round(
-            len(flagged_any & set(world.offenders)) / len(flagged_any), 4
-        )
-        if flagged_any
-        else None,
+        **world.score(community),
         **{name: round(seconds, 3) for name, seconds in timings.items()},
     }
+
+
+def score_export(export: Path, bundle: Path) -> dict[str, Any]:
+    """The live pipeline end to end: `cairn link export` and `cairn network export` of a
+    database that loaded `bundle`, scored against its truth.
+
+    Each true person takes the community most of their mentions (and their young person's
+    record) were placed in by Cairn's own entities; nothing here uses the truth to build.
+    """
+    truth = Truth(bundle / "truth")
+    placed = {
+        (row["kind"], row["entity_id"]): int(row["community_id"])
+        for row in _rows(export / "entity_network.csv")
+    }
+    votes: dict[str, Counter[int]] = defaultdict(Counter)
+    for row in _rows(export / "mentions.csv"):
+        found = placed.get((PERSON, row["entity_id"]))
+        true = truth.entity_of.get(("report_person_mentions", row["mention_external_id"]))
+        if found is not None and true is not None:
+            votes[true][found] += 1
+    for row in _rows(export / "entity_network.csv"):
+        true = truth.entity_of.get(("young_people", row["external_id"]))
+        if row["kind"] == YOUNG_PERSON and true is not None:
+            votes[true][int(row["community_id"])] += 1
+    community = {e: counts.most_common(1)[0][0] for e, counts in votes.items()}
+    return {"people_placed": len(community), **truth.score(community)}
 
 
 def planted_graph(
@@ -373,11 +413,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--incremental", type=int, default=0, help="Time this many updates on the database"
     )
+    parser.add_argument(
+        "--export",
+        type=Path,
+        help="Score the link and network exports in this folder against --bundle's truth",
+    )
     args = parser.parse_args(argv)
     results: dict[str, Any] = {
         "people_resolved_by": "the truth entity of each mention (an upper bound)",
         "worlds": {},
     }
+    if args.export:
+        results["end_to_end"] = scored = score_export(args.export, args.bundle)
+        print("end to end (Cairn's entities): " + ", ".join(f"{k} {v}" for k, v in scored.items()))
     with tempfile.TemporaryDirectory() as directory:
         bundles = (
             {args.bundle.name: args.bundle}
