@@ -150,14 +150,18 @@ def _edge_rows(edges: dict[Pair, EdgeFacts]) -> Iterator[tuple[Any, ...]]:
 
 
 def latest_bands(young_person_ids: Iterable[int]) -> dict[int, str]:
-    """Each young person's risk band in force: that of their latest assessment."""
+    """Each young person's risk band in force: that of their latest assessment.
+
+    Reads every assessment's band (two columns) rather than an IN list that could outgrow the
+    database's limit on parameters in a national graph.
+    """
+    wanted = set(young_person_ids)
     bands: dict[int, str] = {}
-    for young_person_id, band in (
-        RiskAssessment.objects.filter(young_person_id__in=list(young_person_ids))
-        .order_by("young_person_id", "assessed_on", "id")
-        .values_list("young_person_id", "band")
-    ):
-        bands[young_person_id] = band
+    for young_person_id, band in RiskAssessment.objects.order_by(
+        "young_person_id", "assessed_on", "id"
+    ).values_list("young_person_id", "band"):
+        if young_person_id in wanted:
+            bands[young_person_id] = band
     return bands
 
 
@@ -182,7 +186,9 @@ def _store_structure(
     networks: list[tuple[float, int, Network]] = []
     for number, vertices in members.items():
         kinds = Counter(graph.nodes[v][0] for v in vertices)
-        children = [graph.nodes[v][1] for v in vertices if graph.nodes[v][0] == "young_person"]
+        children = [
+            graph.nodes[v][1] for v in vertices if graph.nodes[v][0] == NodeKind.YOUNG_PERSON
+        ]
         first, last = seen[number]
         score = analysis.network_score(
             bands=[bands.get(c, "") for c in children],
@@ -346,8 +352,9 @@ def network_update_for_episode(*, actor: Actor, missing_episode_id: int) -> Upda
 EXPORT_COLUMNS = ["kind", "entity_id", "external_id", "network_id", "community_id"]
 
 
-def _external_ids(kind: str, ids: Sequence[int]) -> dict[int, str]:
-    """What an entity is called outside Cairn, for scoring against a synthetic world's truth.
+def _external_ids(kind: str) -> dict[int, str]:
+    """What each entity of a kind is called outside Cairn, for scoring against a synthetic
+    world's truth (the whole table: two columns, and no IN list to outgrow).
 
     Person entities have none of their own: `cairn link export` maps their mentions' external
     ids to the same `entity_id`.
@@ -362,7 +369,7 @@ def _external_ids(kind: str, ids: Sequence[int]) -> dict[int, str]:
     if kind not in sources:
         return {}
     queryset, column = sources[NodeKind(kind)]
-    return dict(queryset.filter(pk__in=list(ids)).values_list("pk", column))
+    return dict(queryset.values_list("pk", column))
 
 
 def network_export(*, actor: Actor, out: Path) -> int:
@@ -378,10 +385,7 @@ def network_export(*, actor: Actor, out: Path) -> int:
             "node_kind", "node_id", "network_id", "community"
         )
     )
-    by_kind: dict[str, list[int]] = defaultdict(list)
-    for kind, node_id, _, _ in rows:
-        by_kind[kind].append(node_id)
-    external = {kind: _external_ids(kind, ids) for kind, ids in by_kind.items()}
+    external = {kind: _external_ids(kind) for kind in {row[0] for row in rows}}
     with (out / "entity_network.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(EXPORT_COLUMNS)

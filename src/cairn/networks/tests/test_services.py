@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cairn.access.actor import Actor
 from cairn.access.models import Team
@@ -20,7 +22,7 @@ from cairn.linkage.models import LinkStatus, MentionLink, PersonEntity, PhoneEnt
 from cairn.networks import services
 from cairn.networks.models import Edge, Network, NetworkNode, SourceNode
 from cairn.networks.tests.factories import place, resolved_report
-from cairn.youngpeople.models import RiskBand
+from cairn.youngpeople.models import EqualityMonitoring, RiskBand
 from cairn.youngpeople.tests.factories import YoungPersonFactory
 from cairn.youngpeople.tests.factories_plans import MissingEpisodeFactory, RiskAssessmentFactory
 
@@ -107,6 +109,29 @@ def test_a_rebuild_connects_everything_resolved_from_the_same_report(world: dict
     )
     assert summary.networks == 2
     assert SourceNode.objects.filter(source_kind="report", source_id=first.pk).count() == 5
+
+
+def test_equality_monitoring_is_never_read_and_never_changes_a_network_rank(
+    world: dict[str, Any],
+) -> None:
+    services.network_rebuild(actor=SYSTEM, now=EVENING)
+    before = list(Network.objects.order_by("rank").values_list("rank", "score", "young_people"))
+    for index, child in enumerate([world["girl"], world["boy"]]):
+        EqualityMonitoring.objects.create(
+            young_person=child,
+            ethnicity=f"Synthetic ethnicity {index}",
+            religion=f"Synthetic religion {index}",
+            nationality="Synthetic nationality",
+        )
+
+    with CaptureQueriesContext(connection) as queries:
+        services.network_rebuild(actor=SYSTEM, now=EVENING)
+
+    after = list(Network.objects.order_by("rank").values_list("rank", "score", "young_people"))
+    assert before == after
+    assert len(before) == 2
+    table = EqualityMonitoring._meta.db_table
+    assert not [query for query in queries.captured_queries if table in query["sql"]]
 
 
 def test_a_rebuild_ranks_the_network_of_the_child_at_significant_risk_first(
