@@ -18,7 +18,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.db.models import DateTimeField, Field, JSONField, Model, Q
+from django.db.models import DateTimeField, F, Field, JSONField, Model, Q
 from django.utils import timezone
 
 from cairn.access.actor import Actor
@@ -313,23 +313,26 @@ def _attach(nodes: set[Node]) -> tuple[list[int], int]:
     condition = Q(pk__in=[])
     for kind, node_id in nodes:
         condition |= Q(node_kind=kind, node_id=node_id)
-    placed = list(
-        NetworkNode.objects.filter(condition)
-        .select_related("network")
-        .order_by("network__rank", "-pagerank")
-    )
+    placed = list(NetworkNode.objects.filter(condition).order_by("network__rank", "-pagerank"))
     networks = sorted({member.network_id for member in placed})
     if not placed:
         return networks, 0
     best = placed[0]
     known = {(member.node_kind, member.node_id) for member in placed}
     added = [
-        NetworkNode(network=best.network, node_kind=kind, node_id=node_id, community=best.community)
+        NetworkNode(
+            network_id=best.network_id, node_kind=kind, node_id=node_id, community=best.community
+        )
         for kind, node_id in sorted(nodes - known)
     ]
     NetworkNode.objects.bulk_create(added)
     if added:
-        Network.objects.filter(pk=best.network_id).update(nodes=best.network.nodes + len(added))
+        kinds = Counter(node.node_kind for node in added)
+        Network.objects.filter(pk=best.network_id).update(
+            nodes=F("nodes") + len(added),
+            young_people=F("young_people") + kinds[NodeKind.YOUNG_PERSON],
+            adults=F("adults") + kinds[NodeKind.PERSON],
+        )
     return networks, len(added)
 
 

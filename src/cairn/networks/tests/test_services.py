@@ -182,12 +182,15 @@ def test_an_incremental_update_equals_a_rebuild_for_the_affected_part(
     joined = services.network_update_for_report(actor=SYSTEM, report_id=new.pk)
     services.network_update_for_report(actor=SYSTEM, report_id=first.pk)
     updated = edge_table()
+    top = Network.objects.get(rank=1)
+    placed = NetworkNode.objects.get(node_kind="person", node_id=newcomer.pk)
     services.network_rebuild(actor=SYSTEM)
 
     assert updated == edge_table()
     assert joined.joins_networks
     assert joined.nodes_added == 1
-    assert NetworkNode.objects.filter(node_kind="person", node_id=newcomer.pk).exists()
+    assert placed.network_id == top.pk
+    assert (top.nodes, top.adults) == (7, 3)
 
 
 def test_a_deleted_report_takes_its_edges_with_it(world: dict[str, Any]) -> None:
