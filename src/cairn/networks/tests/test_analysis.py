@@ -197,3 +197,11 @@ def test_a_network_ranks_higher_with_children_at_higher_risk_more_adults_and_rec
         bands=["moderate"], adults=3, last_seen=now - timedelta(days=180), now=now
     )
     assert older == base / 2
+
+
+def test_the_analysis_names_nodes_and_records_as_the_models_do() -> None:
+    from cairn.networks.models import NodeKind, SourceKind
+
+    kinds = {YOUNG_PERSON, PERSON, PHONE, VEHICLE, LOCATION, analysis.EVENT}
+    assert kinds == set(NodeKind.values)
+    assert {REPORT, analysis.MISSING_EPISODE} == set(SourceKind.values)
