@@ -457,6 +457,11 @@ def link_report(*, actor: Actor, report_id: int) -> RunSummary:
     decisions = _decisions(new)
     summary = RunSummary(mentions=len(new), pairs_scored=len(pairs))
     with transaction.atomic():
+        previous = set(
+            MentionLink.objects.exclude(status=LinkStatus.PROPOSED)
+            .filter(mention_id__in=new)
+            .values_list("entity_id", flat=True)
+        )
         MentionLink.objects.filter(Q(mention_id__in=new) | Q(paired_with_id__in=new)).delete()
         # The entities of every mention scored or decided against: a rejected mention may
         # share no blocking value with the new one, yet its entity stays out of bounds.
@@ -527,7 +532,7 @@ def link_report(*, actor: Actor, report_id: int) -> RunSummary:
             )
             entity_of[mention_id] = entity_id
         _refresh_names({entity_of[m] for m in new})
-        _remove_empty_entities()
+        _remove_empty_entities(among=previous)
         identifiers_resolve(report_id=report_id)
         _audit(
             actor,
@@ -549,8 +554,14 @@ def _refresh_names(entity_ids: Iterable[int]) -> None:
         entity.save(update_fields=["display_name"])
 
 
-def _remove_empty_entities() -> None:
-    PersonEntity.objects.exclude(
+def _remove_empty_entities(*, among: Iterable[int] | None = None) -> None:
+    """Delete entities left without a linked mention (of `among`, when only those can be)."""
+    entities = (
+        PersonEntity.objects.all()
+        if among is None
+        else PersonEntity.objects.filter(pk__in=list(among))
+    )
+    entities.exclude(
         pk__in=MentionLink.objects.exclude(status=LinkStatus.PROPOSED).values("entity_id")
     ).delete()
 
