@@ -155,10 +155,20 @@ class Scores:
     model: stored.StoredModel | None = None
 
 
-def score_pairs(mentions: Sequence[engine.PersonMention]) -> Scores:
-    """Train without labels on all the mentions and score every blocked pair above `lower`."""
+def score_pairs(
+    mentions: Sequence[engine.PersonMention], *, backend: str = "duckdb", spark_master: str = ""
+) -> Scores:
+    """Train without labels on all the mentions and score every blocked pair above `lower`.
+
+    `backend` "spark" runs the same model on Apache Spark (`spark_master` or CAIRN_SPARK_MASTER).
+    """
     if len(mentions) < 2:
         return Scores([])
+    if backend == "spark":
+        from cairn.linkage.engine import spark
+
+        trained = spark.train(mentions, thresholds=thresholds(), max_pairs=2e5, master=spark_master)
+        return Scores(_pairs(trained, spark.predict(trained)), spark.export(trained))
     model = engine.train(mentions, thresholds=thresholds(), max_pairs=2e5)
     return Scores(_pairs(model, engine.predict(model)), stored.export(model))
 
@@ -305,14 +315,22 @@ def _audit(actor: Actor, mention_ids: Iterable[int], summary: str, **detail: Any
     )
 
 
-def link_run(*, actor: Actor, progress: Progress | None = None) -> RunSummary:
+def link_run(
+    *,
+    actor: Actor,
+    progress: Progress | None = None,
+    backend: str = "duckdb",
+    spark_master: str = "",
+) -> RunSummary:
     """Re-link every person mention: train, score, apply thresholds and decisions, write."""
     _require_linker(actor)
     say = progress or (lambda message: None)
     limits = thresholds()
     mentions = {m.pk: m for m in _mentions()}
     say(f"Read {len(mentions)} person mentions")
-    scores = score_pairs([engine_mention(m) for m in mentions.values()])
+    scores = score_pairs(
+        [engine_mention(m) for m in mentions.values()], backend=backend, spark_master=spark_master
+    )
     pairs = scores.pairs
     say(f"Scored {len(pairs)} pairs")
     decisions = _decisions()

@@ -18,7 +18,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        sub.add_parser("run", help="Train the model, score every pair and rewrite the entities")
+        run = sub.add_parser(
+            "run", help="Train the model, score every pair and rewrite the entities"
+        )
+        run.add_argument(
+            "--backend",
+            choices=("duckdb", "spark"),
+            default="duckdb",
+            help="Where the model runs: DuckDB in this process, or Apache Spark for national scale",
+        )
+        run.add_argument(
+            "--spark-master",
+            default="",
+            help="Spark master URL (spark://host:7077, yarn, k8s://…); "
+            "default CAIRN_SPARK_MASTER, else local[2]",
+        )
         export = sub.add_parser("export", help="Write mentions.csv and entities.csv")
         export.add_argument("--out", required=True, type=Path, help="Folder to write to")
 
@@ -27,7 +41,10 @@ class Command(BaseCommand):
         if action == "run":
             started = time.perf_counter()
             summary = services.link_run(
-                actor=actor, progress=lambda message: self.stderr.write(message)
+                actor=actor,
+                progress=lambda message: self.stderr.write(message),
+                backend=options["backend"],
+                spark_master=options["spark_master"],
             )
             self.stdout.write(
                 self.style.SUCCESS(
