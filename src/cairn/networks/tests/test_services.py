@@ -193,6 +193,28 @@ def test_an_incremental_update_equals_a_rebuild_for_the_affected_part(
     assert (top.nodes, top.adults) == (7, 3)
 
 
+def test_a_new_missing_episode_updates_the_graph_as_a_rebuild_would(
+    world: dict[str, Any],
+) -> None:
+    services.network_rebuild(actor=SYSTEM)
+    episode = MissingEpisodeFactory(young_person=world["boy"], where_found="Station Hotel")
+
+    summary = services.network_update_for_episode(actor=SYSTEM, missing_episode_id=episode.pk)
+    updated = edge_table()
+    services.network_rebuild(actor=SYSTEM)
+
+    assert updated == edge_table()
+    assert summary.edges_changed == 1
+    found = edge(("young_person", world["boy"].pk), ("location", place("Station Hotel").pk))
+    third = world["reports"][2]
+    assert (found.count, found.report_ids, found.missing_episode_ids) == (
+        2,
+        [third.pk],
+        [episode.pk],
+    )
+    assert (found.first_seen, found.last_seen) == (third.reported_at, episode.ended_at)
+
+
 def test_a_deleted_report_takes_its_edges_with_it(world: dict[str, Any]) -> None:
     services.network_rebuild(actor=SYSTEM)
     third = world["reports"][2]
