@@ -7,13 +7,17 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import override_settings
 
 from cairn.access.actor import Actor
 from cairn.access.permissions import Role
 from cairn.intelligence import services as intelligence
+from cairn.intelligence.models import IntelligenceReport
 from cairn.linkage import services
 from cairn.linkage.models import LinkStatus, MentionLink
 from cairn.linkage.tests.factories import person_mention, use_scores
+from cairn.world.generator import generate
+from cairn.world.services import bundle_load
 
 pytestmark = pytest.mark.django_db
 WHEN = datetime(2026, 3, 1, 21, 30, tzinfo=UTC)
@@ -100,3 +104,20 @@ def test_a_report_that_fails_validation_queues_nothing(
     ):
         _record(analyst, team, source_evaluation="9")
     assert callbacks == []
+
+
+@override_settings(CAIRN_DEMO=True, CAIRN_LINK_ON_SAVE=True)
+def test_loading_a_bundle_queues_no_linking_per_report(
+    tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    queued: list[int] = []
+    monkeypatch.setattr(
+        intelligence, "link_report_later", lambda *, report_id: queued.append(report_id)
+    )
+    bundle = generate("tiny", 7, tmp_path / "bundle").out
+    with django_capture_on_commit_callbacks(execute=True):
+        bundle_load(actor=Actor.system(), directory=bundle)
+    assert IntelligenceReport.objects.exists()
+    # `cairn world load` is followed by `cairn link run`, not by one job a report.
+    assert queued == []
+    assert not MentionLink.objects.exists()
