@@ -226,7 +226,7 @@ OTP_TOTP_ISSUER = "Cairn"
 # Break-glass access lasts this long before it must be asked for again.
 CAIRN_BREAK_GLASS_DURATION = timedelta(hours=int(env_str("CAIRN_BREAK_GLASS_HOURS", "4")))
 # Entity resolution: link at or above the upper match probability, review from the lower.
-CAIRN_LINK_UPPER = float(env_str("CAIRN_LINK_UPPER", "0.95"))
+CAIRN_LINK_UPPER = float(env_str("CAIRN_LINK_UPPER", "0.8"))
 CAIRN_LINK_LOWER = float(env_str("CAIRN_LINK_LOWER", "0.5"))
 # Link a report's person mentions in the background each time it is saved through the app.
 CAIRN_LINK_ON_SAVE = env_bool("CAIRN_LINK_ON_SAVE", True)

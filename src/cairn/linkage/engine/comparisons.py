@@ -156,6 +156,25 @@ def sex_comparison() -> ComparisonCreator:
     )
 
 
+def descriptors_comparison() -> ComparisonCreator:
+    """How two descriptions of a person agree: the same features, some in common, or none."""
+    return cl.CustomComparison(
+        output_column_name="descriptors",
+        comparison_description="Physical description (beard, scar, build...)",
+        comparison_levels=[
+            _null("descriptors"),
+            cll.CustomLevel(
+                "descriptors_l = descriptors_r", label_for_charts="described the same way"
+            ),
+            cll.CustomLevel(
+                "list_has_any(descriptors_l, descriptors_r)",
+                label_for_charts="some described features in common",
+            ),
+            cll.ElseLevel().configure(label_for_charts="nothing described in common"),
+        ],
+    )
+
+
 def person_comparisons() -> list[ComparisonCreator]:
     return [
         given_name_comparison(),
@@ -163,6 +182,7 @@ def person_comparisons() -> list[ComparisonCreator]:
         nickname_comparison(),
         birth_comparison(),
         sex_comparison(),
+        descriptors_comparison(),
         shared_value_comparison("phones", "Phone numbers (E.164)", "phone"),
         shared_value_comparison("postcodes", "Postcodes", "postcode"),
         shared_value_comparison("addresses", "Addresses", "address"),

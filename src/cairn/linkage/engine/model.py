@@ -61,7 +61,7 @@ def connect(
 class Thresholds:
     """Match probabilities: at or above `link` → linked; from `review` up to it → review queue."""
 
-    link: float = 0.95
+    link: float = 0.8
     review: float = 0.5
 
     def decide(self, match_probability: float) -> str:

@@ -35,6 +35,8 @@ class PersonMention:
     age_max: int | None = None
     age_observed_on: dt.date | None = None
     sex: str | None = None
+    # Canonical physical descriptors ("beard", "scar on cheek"): `descriptors.descriptors_in`.
+    descriptors: Sequence[str] = ()
     phones: Sequence[str] = ()
     postcodes: Sequence[str] = ()
     addresses: Sequence[str] = ()
@@ -45,6 +47,11 @@ class PersonMention:
     # Where the record was made (a force or local authority area). Never compared: it only
     # keeps the broad blocking rules (a given name alone, a street name) within one area.
     area: str | None = None
+    # The record the mention comes from (a report id) and what else that record names that is
+    # not a person ("place:…", "vehicle:…", "phone:…"). Never compared pair by pair: the
+    # collective stage (`collective.py`) uses them to place mentions by the company they keep.
+    record: str | None = None
+    context: Sequence[str] = ()
     # Further columns for extra comparisons a caller adds (the FEBRL benchmark's identifiers).
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -63,6 +70,7 @@ MATCHING_COLUMNS = (
     "born_from",
     "born_to",
     "sex",
+    "descriptors",
     "phones",
     "postcodes",
     "addresses",
@@ -87,6 +95,7 @@ ARROW_SCHEMA = pa.schema(
         ("born_from", pa.date32()),
         ("born_to", pa.date32()),
         ("sex", pa.string()),
+        ("descriptors", _list),
         ("phones", _list),
         ("postcodes", _list),
         ("addresses", _list),
@@ -95,6 +104,8 @@ ARROW_SCHEMA = pa.schema(
         ("places", _list),
         ("area", pa.string()),
         ("birth_band", pa.int32()),
+        ("record", pa.string()),
+        ("context", _list),
     ]
 )
 
@@ -173,6 +184,7 @@ def matching_row(mention: PersonMention) -> dict[str, object]:
         "born_from": born_from,
         "born_to": born_to,
         "sex": sex,
+        "descriptors": _clean_list(mention.descriptors),
         "phones": _clean_list(mention.phones),
         "postcodes": _clean_list(mention.postcodes, upper=True),
         "addresses": _clean_list(mention.addresses),
@@ -180,6 +192,8 @@ def matching_row(mention: PersonMention) -> dict[str, object]:
         "places": _clean_list(mention.places),
         "area": (mention.area or "").strip().lower() or UNKNOWN_AREA,
         "birth_band": birth_band(born_from, born_to),
+        "record": mention.record or None,
+        "context": _clean_list(mention.context),
         "vehicles": _clean_list(
             (v.replace(" ", "") for v in mention.vehicles if "?" not in v), upper=True
         ),
@@ -209,6 +223,7 @@ RAW_SCHEMA = pa.schema(
         ("age_max", pa.int32()),
         ("age_observed_on", pa.date32()),
         ("sex", pa.string()),
+        ("descriptors", _list),
         ("phones", _list),
         ("postcodes", _list),
         ("addresses", _list),
@@ -216,6 +231,8 @@ RAW_SCHEMA = pa.schema(
         ("associates", _list),
         ("places", _list),
         ("area", pa.string()),
+        ("record", pa.string()),
+        ("context", _list),
     ]
 )
 
@@ -267,13 +284,15 @@ def matching_table_from_arrow(
             {_sql_list("nicknames", name=True)} as nicknames,
             date_of_birth, age_min, age_max, age_observed_on,
             case when sex in {SEXES} then sex end as sex,
+            {_sql_list("descriptors")} as descriptors,
             {_sql_list("phones")} as phones,
             {_sql_list("postcodes", upper=True)} as postcodes,
             {_sql_list("addresses")} as addresses,
             {_sql_list("vehicles", upper=True)} as vehicles,
             {_sql_list("associates", name=True)} as associates,
             {_sql_list("places")} as places,
-            coalesce(nullif(lower(trim(area)), ''), '{UNKNOWN_AREA}') as area
+            coalesce(nullif(lower(trim(area)), ''), '{UNKNOWN_AREA}') as area,
+            nullif(record, '') as record, {_sql_list("context")} as context
         from __cairn_raw
         """  # noqa: S608 — identifiers only, values are parameters
     ).to_arrow_table()
@@ -299,9 +318,9 @@ def matching_table_from_arrow(
     estimated = "c.age_observed_on is not null and coalesce(c.age_min, c.age_max) is not null"
     table = con.sql(
         f"""
-        select * exclude (birth_band, __order),
+        select * exclude (birth_band, __order, record, context),
             cast(year(born_from + cast((born_to - born_from) // 2 as integer)) // 10 * 10
-                as integer) as birth_band
+                as integer) as birth_band, record, context
         from (select c.__order, c.mention_id, c.given_name, c.family_name,
             g.g_canonical as given_canonical, g.g_keys as name_keys,
             g.g_metaphone as given_metaphone, f.f_metaphone as family_metaphone,
@@ -312,8 +331,8 @@ def matching_table_from_arrow(
             case when c.date_of_birth is not null then c.date_of_birth
                 when {estimated} then cast(c.age_observed_on - to_years({youngest}) as date)
                 end as born_to,
-            c.sex, c.phones, c.postcodes, c.addresses, c.vehicles, c.associates, c.places,
-            c.area, null as birth_band
+            c.sex, c.descriptors, c.phones, c.postcodes, c.addresses, c.vehicles,
+            c.associates, c.places, c.area, null as birth_band, c.record, c.context
         from __cairn_clean c
         left join __cairn_given g on g.g = c.given_name
         left join __cairn_family f on f.f = c.family_name)

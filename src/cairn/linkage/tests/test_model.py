@@ -58,6 +58,7 @@ def test_the_explanation_lists_every_comparison_and_sums_to_the_match_weight(mod
         "nicknames",
         "birth",
         "sex",
+        "descriptors",
         "phones",
         "postcodes",
         "addresses",

@@ -1,0 +1,56 @@
+"""Physical descriptors and described sex in free text, from the shipped `data/descriptors.csv`.
+
+A reporter's description ("male, 30s, beard, scar on cheek") says something stable about a
+person. The vocabulary holds only physical features, build and clothing; nothing that stands for
+a protected characteristic is in it, so nothing of the kind can reach the model.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+
+_WORDS = re.compile(r"[a-z]+")
+_SEX_WORDS = {
+    "male": "male", "man": "male", "boy": "male", "m": "male",
+    "female": "female", "woman": "female", "girl": "female", "f": "female",
+}  # fmt: skip
+
+
+@cache
+def _phrases() -> list[tuple[tuple[str, ...], str]]:
+    """(words of a phrase, canonical term), longest phrases first so they win."""
+    text = resources.files("cairn.linkage.engine").joinpath("data/descriptors.csv").read_text()
+    phrases: list[tuple[tuple[str, ...], str]] = []
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        canonical, *variants = (part.strip().lower() for part in line.split(","))
+        for phrase in {canonical, *variants}:
+            phrases.append((tuple(_WORDS.findall(phrase)), canonical))
+    return sorted(phrases, key=lambda item: -len(item[0]))
+
+
+def descriptors_in(text: str | None) -> list[str]:
+    """The canonical descriptors a free-text description contains, sorted and distinct."""
+    if not text:
+        return []
+    words = _WORDS.findall(text.lower())
+    found: set[str] = set()
+    used = [False] * len(words)
+    for phrase, canonical in _phrases():
+        size = len(phrase)
+        for start in range(len(words) - size + 1):
+            if any(used[start : start + size]) or tuple(words[start : start + size]) != phrase:
+                continue
+            found.add(canonical)
+            for index in range(start, start + size):
+                used[index] = True
+    return sorted(found)
+
+
+def sex_in(text: str | None) -> str | None:
+    """ "male" or "female" when a description opens with it ("male, 30s…", "girl about 14")."""
+    words = _WORDS.findall((text or "").lower())
+    return _SEX_WORDS.get(words[0]) if words else None
