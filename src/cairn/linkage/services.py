@@ -19,6 +19,7 @@ from operator import or_
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -33,6 +34,8 @@ from cairn.audit.services import audit_record, record_label
 from cairn.intelligence.models import LocationMention, PersonMention, PhoneMention, VehicleMention
 from cairn.linkage import engine
 from cairn.linkage.engine import stored
+from cairn.linkage.engine.descriptors import descriptors_in, sex_in
+from cairn.linkage.engine.schema import SEXES
 from cairn.linkage.models import (
     Decision,
     LinkageModel,
@@ -90,7 +93,12 @@ def _require_linker(actor: Actor) -> None:
 
 def _mentions() -> Any:
     return PersonMention.objects.select_related("report").prefetch_related(
-        "phones", "vehicles", "report__person_mentions", "report__location_mentions"
+        "phones",
+        "vehicles",
+        "report__person_mentions",
+        "report__location_mentions",
+        "report__vehicle_mentions",
+        "report__phone_mentions",
     )
 
 
@@ -106,10 +114,20 @@ def engine_mention(mention: PersonMention) -> engine.PersonMention:
         for name in (other.given_name, other.nickname)
         if name
     ]
+    report = mention.report
     places = [
         location.venue_name or location.address
-        for location in mention.report.location_mentions.all()
+        for location in report.location_mentions.all()
         if location.venue_name or location.address
+    ]
+    context = [
+        *(f"place:{place}" for place in places),
+        *(
+            f"vehicle:{vehicle.registration}"
+            for vehicle in report.vehicle_mentions.all()
+            if vehicle.registration and not vehicle.is_partial
+        ),
+        *(f"phone:{phone.e164}" for phone in report.phone_mentions.all() if phone.e164),
     ]
     return engine.PersonMention(
         mention_id=str(mention.pk),
@@ -120,7 +138,8 @@ def engine_mention(mention: PersonMention) -> engine.PersonMention:
         age_min=mention.age_min,
         age_max=mention.age_max,
         age_observed_on=mention.report.reported_at.date(),
-        sex=mention.sex,
+        sex=mention.sex if mention.sex in SEXES else sex_in(mention.description),
+        descriptors=descriptors_in(mention.description),
         phones=[phone.e164 for phone in mention.phones.all() if phone.e164],
         vehicles=[
             vehicle.registration
@@ -129,6 +148,8 @@ def engine_mention(mention: PersonMention) -> engine.PersonMention:
         ],
         associates=associates,
         places=places,
+        record=str(mention.report_id),
+        context=context,
     )
 
 
@@ -267,41 +288,74 @@ def _decisions(mention_ids: Iterable[int] | None = None) -> dict[tuple[int, int]
     return {(d.first_id, d.second_id): d.decision for d in decisions}
 
 
-class _Components:
-    """Union-find that refuses any merge putting a rejected pair into one entity."""
+def _placement_explanation(placement: engine.Placement) -> list[dict[str, Any]]:
+    """A context placement in the shape of a pair's explanation, for the entity page."""
+    kinds = Counter(thing.split(":", 1)[0] for thing in placement.shared)
+    words = {"person": ("person", "people"), "place": ("place", "places")}
+    words |= {"vehicle": ("vehicle", "vehicles"), "phone": ("phone", "phones")}
+    shared = ", ".join(
+        f"{count} {words.get(kind, (kind, kind + 's'))[count != 1]}"
+        for kind, count in sorted(kinds.items())
+    )
+    return [
+        {
+            "comparison": "context",
+            "level": (
+                f"No identifier; described the same way and seen with the same {shared} as in "
+                f"this person's other reports (evidence {placement.score:.1f} against "
+                f"{placement.runner_up:.1f} for the next candidate)"
+            ),
+            "match_weight": placement.score,
+        }
+    ]
 
-    def __init__(self, members: Iterable[int], rejected: Iterable[tuple[int, int]]) -> None:
-        self.parent = {m: m for m in members}
-        self.apart: dict[int, set[int]] = defaultdict(set)
-        for a, b in rejected:
-            self.apart[a].add(b)
-            self.apart[b].add(a)
-        self.members: dict[int, set[int]] = {m: {m} for m in self.parent}
 
-    def root(self, node: int) -> int:
-        self.parent.setdefault(node, node)
-        self.members.setdefault(node, {node})
-        while self.parent[node] != node:
-            self.parent[node] = self.parent[self.parent[node]]
-            node = self.parent[node]
-        return node
+def resolve_groups(
+    mentions: dict[int, PersonMention],
+    pairs: Sequence[Pair],
+    decisions: dict[tuple[int, int], str],
+    limits: engine.Thresholds,
+) -> tuple[list[list[int]], dict[int, list[dict[str, Any]]]]:
+    """The people the scored pairs make, honouring decisions: the engine's clustering that
+    refuses contradictions, then placement of anonymous mentions by context.
 
-    def union(self, a: int, b: int) -> bool:
-        ra, rb = self.root(a), self.root(b)
-        if ra == rb:
-            return True
-        if any(self.apart[m] & self.members[rb] for m in self.members[ra]):
-            return False
-        keep, gone = min(ra, rb), max(ra, rb)
-        self.parent[gone] = keep
-        self.members[keep] |= self.members.pop(gone)
-        return True
+    Returns the groups (each sorted) and, for each mention placed by context, its explanation.
+    """
+    rows = [engine_mention(m) for m in mentions.values()]
+    table = engine.matching_table(rows)
+    undecided = [p for p in pairs if (p.first, p.second) not in decisions]
+    frame = pd.DataFrame(
+        {
+            "mention_id_l": [str(p.first) for p in undecided],
+            "mention_id_r": [str(p.second) for p in undecided],
+            "match_probability": [p.probability for p in undecided],
+        }
+    )
+    known = {str(m) for m in mentions}
 
-    def groups(self) -> list[list[int]]:
-        by_root: dict[int, list[int]] = defaultdict(list)
-        for node in list(self.parent):
-            by_root[self.root(node)].append(node)
-        return sorted(sorted(group) for group in by_root.values())
+    def decided(kind: str) -> list[tuple[str, str]]:
+        return [
+            (str(a), str(b))
+            for (a, b), d in decisions.items()
+            if d == kind and str(a) in known and str(b) in known
+        ]
+
+    entity_of, placements = engine.resolve(
+        frame,
+        table,
+        limits.link,
+        must_link=decided(Decision.ACCEPT),
+        cannot_link=decided(Decision.REJECT),
+    )
+    members: dict[str, list[int]] = defaultdict(list)
+    for mention, entity in entity_of.items():
+        members[entity].append(int(mention))
+    placed = {
+        int(mention): _placement_explanation(placement)
+        for placement in placements
+        for mention in placement.mentions
+    }
+    return sorted(sorted(group) for group in members.values()), placed
 
 
 def _audit(actor: Actor, mention_ids: Iterable[int], summary: str, **detail: Any) -> None:
@@ -336,20 +390,9 @@ def link_run(
     decisions = _decisions()
     summary = RunSummary(mentions=len(mentions), pairs_scored=len(pairs))
     summary.decisions_respected = len(decisions)
-    components = _Components(
-        mentions, [pair for pair, d in decisions.items() if d == Decision.REJECT]
-    )
     by_pair = {(p.first, p.second): p for p in pairs}
-    for (a, b), decision in decisions.items():
-        if decision == Decision.ACCEPT and a in mentions and b in mentions:
-            components.union(a, b)
-    strong = sorted(
-        (p for p in pairs if p.probability >= limits.link and (p.first, p.second) not in decisions),
-        key=lambda p: -p.probability,
-    )
-    for pair in strong:
-        components.union(pair.first, pair.second)
-    groups = components.groups()
+    groups, placed = resolve_groups(mentions, pairs, decisions, limits)
+    say(f"Placed {len(placed)} mentions by the company they keep")
 
     with transaction.atomic():
         current = dict(
@@ -403,13 +446,26 @@ def link_run(
                     if o != member
                 )
                 founder = member == group[0] and not accepted
+                by_context = (
+                    member in placed
+                    and not accepted
+                    and (best is None or best.probability < limits.link)
+                )
+                if by_context:
+                    explanation = placed[member]
+                elif founder or best is None:
+                    explanation = []
+                else:
+                    explanation = best.explanation
                 links.append(
                     MentionLink(
                         mention_id=member,
                         entity_id=entity_of[member],
                         status=LinkStatus.ACCEPTED if accepted else LinkStatus.AUTOMATIC,
-                        match_probability=None if founder or best is None else best.probability,
-                        explanation=[] if founder or best is None else best.explanation,
+                        match_probability=(
+                            None if founder or best is None or by_context else best.probability
+                        ),
+                        explanation=explanation,
                     )
                 )
         proposed: set[tuple[int, int]] = set()

@@ -3,6 +3,7 @@
 Django-independent on purpose, so the intelligence app, `cairn link` and the benchmark share it.
 """
 
+from cairn.linkage.engine.clustering import Placement, resolve
 from cairn.linkage.engine.model import (
     Contribution,
     Model,
@@ -20,11 +21,13 @@ __all__ = [
     "Contribution",
     "Model",
     "PersonMention",
+    "Placement",
     "Thresholds",
     "cluster",
     "explain",
     "link_new",
     "matching_table",
     "predict",
+    "resolve",
     "train",
 ]

@@ -99,7 +99,7 @@ def test_the_run_is_audited_as_a_combination_with_its_reasons(three):
     entry = AuditEntry.objects.filter(action=Action.COMBINATION).latest("id")
     assert entry.summary == "Re-linked person mentions"
     assert entry.detail["changes"]["proposed"] == 1
-    assert "0.95" in entry.detail["reason"]
+    assert "link at 0.8" in entry.detail["reason"]
     assert len(entry.record_ids) == 4
 
 
@@ -127,7 +127,7 @@ def test_a_rejected_pair_is_never_linked_again_even_when_the_model_is_sure(
 ):
     for external_id, name in [("a", "Ann Lee"), ("b", "Anne Lee"), ("c", "Annie Lee")]:
         person_mention(team, external_id, name)
-    use_scores(monkeypatch, {("a", "b"): 0.8, ("a", "c"): 0.99})
+    use_scores(monkeypatch, {("a", "b"): 0.7, ("a", "c"): 0.99})
     services.link_run(actor=SYSTEM)
     analyst = make_user(Role.ANALYST, team=team)
     services.review_reject(actor=Actor(user=analyst), link=proposal("a", "b"), reason="Twins")
@@ -231,6 +231,7 @@ def test_built_mentions_carry_only_allowed_fields(team):
         "age_max",
         "age_observed_on",
         "sex",
+        "descriptors",
         "phones",
         "postcodes",
         "addresses",
@@ -238,6 +239,8 @@ def test_built_mentions_carry_only_allowed_fields(team):
         "associates",
         "places",
         "area",
+        "record",
+        "context",
         "extra",
     }
     assert {f.name for f in dataclasses.fields(built)} == allowed
@@ -245,8 +248,9 @@ def test_built_mentions_carry_only_allowed_fields(team):
     assert built.phones == ["+447700900123"]
     assert (built.given_name, built.family_name, built.nicknames) == ("Tiger", "Jones", ["Tiger"])
     assert built.age_observed_on == dt.date(2026, 3, 1)
-    # The description is free text: it never reaches the model.
-    assert "scar" not in repr(built)
+    # Of the free-text description only known physical descriptors reach the model.
+    assert built.descriptors == ["scar on cheek", "tall"]
+    assert "left" not in repr(built)
     for forbidden in ("ethnicity", "religion", "nationality"):
         assert forbidden not in engine.MATCHING_COLUMNS
         assert not hasattr(built, forbidden)
@@ -323,8 +327,8 @@ def test_candidates_share_a_name_key_date_of_birth_or_phone_with_the_new_mention
 
 
 def test_a_rejected_person_stays_apart_even_when_no_value_is_shared(team, monkeypatch):
-    for external_id, name in [("a", "Ann Lee"), ("c", "Zoe Kerr")]:
-        person_mention(team, external_id, name)
+    person_mention(team, "a", "Ann Lee")
+    person_mention(team, "c", "", nickname="Nan")
     use_scores(monkeypatch, {("a", "c"): 0.99, ("a", "new"): 0.99})
     services.link_run(actor=SYSTEM)
     LinkageModel.objects.create(settings={}, mentions=2)  # candidates are looked up by value
@@ -352,7 +356,7 @@ def test_a_report_is_linked_in_the_background_once_its_transaction_commits(
 def test_a_merge_changed_since_is_split_rather_than_rolled_back(team, make_user, monkeypatch):
     for external_id, name in [("a", "Ann Lee"), ("b", "Anne Lee"), ("c", "Annie Lee")]:
         person_mention(team, external_id, name)
-    use_scores(monkeypatch, {("a", "b"): 0.8, ("b", "c"): 0.7})
+    use_scores(monkeypatch, {("a", "b"): 0.75, ("b", "c"): 0.7})
     services.link_run(actor=SYSTEM)
     analyst = Actor(user=make_user(Role.ANALYST, team=team))
     services.review_accept(actor=analyst, link=proposal("a", "b"))

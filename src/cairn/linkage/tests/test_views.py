@@ -296,7 +296,7 @@ def test_the_review_queue_makes_a_fixed_number_of_queries(
     for n in range(pairs):
         person_mention(team, f"a{n}", f"Ann{n} Lee")
         person_mention(team, f"b{n}", f"Anne{n} Lee")
-        scores[(f"a{n}", f"b{n}")] = 0.8
+        scores[(f"a{n}", f"b{n}")] = 0.7
     use_scores(monkeypatch, scores)
     services.link_run(actor=SYSTEM)
     client = sign_in(make_user(Role.ANALYST, team=team))

@@ -45,7 +45,7 @@ def test_an_analyst_reviews_a_pair_and_reads_the_linked_person(
     LocationMention.objects.create(
         report=tiger.report, venue_name="Station Road Takeaway", postcode="LS1 4AP"
     )
-    use_scores(monkeypatch, {("tiger", "tigger"): 0.8})
+    use_scores(monkeypatch, {("tiger", "tigger"): 0.7})
     services.link_run(actor=Actor.system())
     sign_in_browser(make_user(Role.ANALYST, team=team))
 
