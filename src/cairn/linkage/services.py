@@ -34,6 +34,7 @@ from cairn.audit.services import audit_record, record_label
 from cairn.intelligence.models import LocationMention, PersonMention, PhoneMention, VehicleMention
 from cairn.linkage import engine
 from cairn.linkage.engine import stored
+from cairn.linkage.engine.clustering import contradiction_between
 from cairn.linkage.engine.descriptors import descriptors_in, sex_in
 from cairn.linkage.engine.schema import SEXES
 from cairn.linkage.models import (
@@ -518,6 +519,21 @@ def link_run(
     return summary
 
 
+def _contradicts(rows: Sequence[engine.PersonMention], mention_id: int, entity_id: int) -> bool:
+    """Whether the mention contradicts what the entity's mentions say (then it goes to review
+    instead of being linked, however sure the model is of one pair)."""
+    members = MentionLink.objects.filter(entity_id=entity_id).exclude(status=LinkStatus.PROPOSED)
+    member_rows = [engine_mention(m) for m in _mentions().filter(pk__in=members.values("mention"))]
+    new_row = next(r for r in rows if r.mention_id == str(mention_id))
+    if not member_rows:
+        return False
+    table = engine.matching_table([new_row, *member_rows])
+    return (
+        contradiction_between(table, [new_row.mention_id], [r.mention_id for r in member_rows])
+        is not None
+    )
+
+
 def link_report(*, actor: Actor, report_id: int) -> RunSummary:
     """Link one new or edited report's person mentions against the existing entities."""
     _require_linker(actor)
@@ -576,9 +592,10 @@ def link_report(*, actor: Actor, report_id: int) -> RunSummary:
                     continue
                 if (min(mention_id, other), max(mention_id, other)) in decisions:
                     continue
-                if target is None and pair.probability >= limits.link:
+                sure = pair.probability >= limits.link
+                if target is None and sure and not _contradicts(new_rows, mention_id, entity_id):
                     target = (entity_id, LinkStatus.AUTOMATIC, pair)
-                elif limits.review <= pair.probability < limits.link and (
+                elif limits.review <= pair.probability and (
                     target is None or target[0] != entity_id
                 ):
                     MentionLink.objects.create(

@@ -351,3 +351,17 @@ def resolve(
         pairs, table, threshold, must_link=must_link, cannot_link=cannot
     )
     return place_by_context(entity_of, table, cannot_link=cannot)
+
+
+def contradiction_between(table: pa.Table, left: Iterable[str], right: Iterable[str]) -> str | None:
+    """Why the mentions `left` and `right` (ids in `table`) cannot be one person, or None."""
+    profiles = _profiles(table, ())
+
+    def group(ids: Iterable[str]) -> _Profile:
+        first, *rest = ids
+        profile = profiles[first]
+        for other in rest:
+            profile.absorb(profiles[other])
+        return profile
+
+    return contradiction(group(left), group(right))

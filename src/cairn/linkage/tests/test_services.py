@@ -366,3 +366,15 @@ def test_a_merge_changed_since_is_split_rather_than_rolled_back(team, make_user,
     services.unmerge(actor=analyst, link=MentionLink.objects.get(mention__external_id="b"))
     assert entity_of("a") == entity_of("c") != entity_of("b")
     assert MentionLink.objects.exclude(status=LinkStatus.PROPOSED).count() == 3
+
+
+def test_a_new_mention_that_contradicts_a_person_goes_to_review_however_sure_the_model(
+    team, monkeypatch
+):
+    person_mention(team, "a", "Ann Lee", sex="female", description="female, 20s, glasses")
+    use_scores(monkeypatch, {("a", "new"): 0.99})
+    services.link_run(actor=SYSTEM)
+    new = person_mention(team, "new", "Ann Lee", sex="male", description="male, 20s, beard")
+    services.link_report(actor=SYSTEM, report_id=new.report_id)
+    assert entity_of("a") != entity_of("new")
+    assert proposal("a", "new").match_probability == 0.99
