@@ -44,6 +44,7 @@ from cairn.intelligence.normalise import (
     postcode_district,
 )
 from cairn.linkage.services import link_report_later
+from cairn.networks.services import network_update_later
 from cairn.youngpeople.models import YoungPerson
 
 Row = Mapping[str, Any]
@@ -342,6 +343,7 @@ def _link_people_later(report: IntelligenceReport) -> None:
     """
     if settings.CAIRN_LINK_ON_SAVE:
         link_report_later(report_id=report.pk)
+        network_update_later(report_id=report.pk)
 
 
 def report_create(

@@ -142,3 +142,41 @@ class NetworkNode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.node_kind} {self.node_id} in {self.network_id}/{self.community}"
+
+
+class AlertKind(models.TextChoices):
+    """Why new intelligence alerted a young person's key worker (issue 6, section 5)."""
+
+    LINKED = "linked", "Linked to a young person's network"
+    JOINED = "joined", "Joined another network to a young person's network"
+
+
+class NetworkAlert(models.Model):
+    """One alert raised: an entity newly tied to the network of a young person at risk.
+
+    The key (kind, entity, young person) is unique, so the same link never alerts twice, even
+    after a rebuild renumbers the networks. Ids are plain integers like the graph's own.
+    """
+
+    kind = models.CharField(max_length=8, choices=AlertKind.choices)
+    node_kind = models.CharField(max_length=12, choices=NodeKind.choices)
+    node_id = models.BigIntegerField()
+    young_person_id = models.BigIntegerField()
+    report_id = models.BigIntegerField()
+    network_id = models.BigIntegerField()
+    recipients = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "node_kind", "node_id", "young_person_id"],
+                name="one_alert_per_link",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.kind}: {self.node_kind} {self.node_id} to young person {self.young_person_id}"
+        )

@@ -337,10 +337,32 @@ def _attach(nodes: set[Node]) -> tuple[list[int], int]:
 
 
 def network_update_for_report(*, actor: Actor, report_id: int) -> UpdateSummary:
-    """Bring the graph up to date with one new, edited or deleted report."""
+    """Bring the graph up to date with one new, edited or deleted report, and alert the key
+    workers and analysts of young people at risk whose networks it reaches."""
+    from cairn.networks.services.alerts import memberships, network_alerts_raise
+
     _require_analyst(actor)
     records = loader.report_records([report_id])
-    return _update_source(actor, REPORT, report_id, records[0] if records else None)
+    record = records[0] if records else None
+    nodes = set(record.nodes) if record else set()
+    with transaction.atomic():
+        before = memberships(nodes)
+        summary = _update_source(actor, REPORT, report_id, record)
+        network_alerts_raise(
+            actor=actor, report_id=report_id, nodes=nodes, before=before, networks=summary.networks
+        )
+    return summary
+
+
+def network_update_later(*, report_id: int) -> None:
+    """Queue `network_update_for_report` for when the caller's transaction commits.
+
+    Queued after `link_report_later`, so a worker that takes jobs in order links the report's
+    mentions first; the task itself waits if it finds them not yet linked (see `tasks.py`).
+    """
+    from cairn.networks.tasks import network_update_for_report_task
+
+    transaction.on_commit(lambda: network_update_for_report_task.enqueue(report_id))
 
 
 def network_update_for_episode(*, actor: Actor, missing_episode_id: int) -> UpdateSummary:
