@@ -15,9 +15,11 @@ from cairn.access.permissions import Role
 from cairn.audit.models import Action, AuditEntry
 from cairn.intelligence import services as intelligence
 from cairn.intelligence.models import IntelligenceReport
+from cairn.intelligence.tests.factories import PersonMentionFactory
 from cairn.linkage.models import PersonEntity
 from cairn.networks import services
 from cairn.networks.models import AlertKind, NetworkAlert, NetworkNode
+from cairn.networks.tasks import mentions_linked
 from cairn.networks.tests.factories import resolved_report
 from cairn.youngpeople.models import RiskBand
 from cairn.youngpeople.tests.factories import YoungPersonFactory
@@ -207,3 +209,12 @@ def test_with_linking_on_save_off_saving_a_report_leaves_the_network_alone(
 
     assert callbacks == []
     assert not NetworkAlert.objects.exists()
+
+
+def test_the_queued_update_knows_whether_the_linking_job_has_placed_the_reports_people(
+    world: dict[str, Any],
+) -> None:
+    report = resolved_report(world["team"], at=EVENING, people=[world["tiger"]])
+    assert mentions_linked(report.pk)
+    PersonMentionFactory(report=report, name_as_written="Not Yet Linked")
+    assert not mentions_linked(report.pk)
