@@ -11,6 +11,7 @@ urlpatterns = [
     path("young-people/", include("cairn.youngpeople.urls")),
     path("intelligence/", include("cairn.intelligence.urls")),
     path("linkage/", include("cairn.linkage.urls")),
+    path("networks/", include("cairn.networks.urls")),
     path("reference/", include("cairn.youngpeople.views.reference")),
     path("api/v1/", api.urls),
 ]

@@ -24,6 +24,7 @@ def cairn(request: HttpRequest) -> dict[str, Any]:
             links.append(("Young people", "/young-people/", "/young-people/"))
             links.append(("Intelligence", "/intelligence/", "/intelligence/"))
             links.append(("Entity resolution", "/linkage/", "/linkage/"))
+            links.append(("Networks", "/networks/", "/networks/"))
         if user.can(Perm.VIEW_AUDIT):
             links.append(("Audit", "/audit/", "/audit/"))
         if user.can(Perm.REVIEW_BREAK_GLASS):

@@ -1,1 +1,128 @@
-"""Network pages (issue 6, section 3): not built yet."""
+"""Network pages and the link chart (issue 6, sections 3 and 4): parse, read, render."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
+from django.shortcuts import render
+from django.urls import reverse
+
+from cairn.access.actor import Actor
+from cairn.access.queries import RecordNotFound
+from cairn.core.http import AuthenticatedRequest
+from cairn.networks import exports
+from cairn.networks.forms import ChartForm
+from cairn.networks.queries import (
+    Chart,
+    NodeRestricted,
+    chart_around,
+    edge_provenance,
+    network_open,
+    networks_list,
+    node_key,
+)
+from cairn.youngpeople.views.common import casework
+
+
+def _restricted(request: AuthenticatedRequest, what: str) -> HttpResponse:
+    return render(request, "networks/restricted.html", {"what": what}, status=403)
+
+
+@casework()
+def network_list(request: AuthenticatedRequest) -> HttpResponse:
+    networks = networks_list(Actor.from_request(request))
+    return render(request, "networks/list.html", {"networks": networks})
+
+
+@casework()
+def network_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    try:
+        view = network_open(Actor.from_request(request), pk)
+    except RecordNotFound as error:
+        raise Http404(str(error)) from error
+    except NodeRestricted:
+        return _restricted(request, "This network")
+    return render(request, "networks/detail.html", {"view": view})
+
+
+def _chart(request: AuthenticatedRequest, form: ChartForm) -> Chart | HttpResponse:
+    """The chart the filled-in form asks for, or the page refusing it."""
+    if not form.is_valid():
+        return render(request, "networks/chart.html", {"form": form}, status=400)
+    try:
+        return chart_around(Actor.from_request(request), form.centres(), form.chart_filter())
+    except RecordNotFound as error:
+        raise Http404(str(error)) from error
+    except NodeRestricted:
+        return _restricted(request, "This record")
+
+
+@casework()
+def chart(request: AuthenticatedRequest) -> HttpResponse:
+    form = ChartForm(request.GET)
+    found = _chart(request, form)
+    if isinstance(found, HttpResponse):
+        return found
+    query = request.GET.copy()
+    query.pop("expand", None)
+    return render(
+        request,
+        "networks/chart.html",
+        {
+            "form": form,
+            "chart": found,
+            "centre": node_key(form.cleaned_data["node"]),
+            "query": query.urlencode(),
+        },
+    )
+
+
+@casework()
+def chart_json(request: AuthenticatedRequest) -> HttpResponse:
+    form = ChartForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    try:
+        found = chart_around(Actor.from_request(request), form.centres(), form.chart_filter())
+    except RecordNotFound:
+        return JsonResponse({"error": "No such node"}, status=404)
+    except NodeRestricted:
+        return JsonResponse({"error": "Restricted"}, status=403)
+    return JsonResponse(found.as_json())
+
+
+@casework()
+def chart_export(request: AuthenticatedRequest, fmt: str) -> HttpResponse:
+    if fmt not in exports.FORMATS:
+        raise Http404(f"No export as {fmt}")
+    form = ChartForm(request.GET)
+    found = _chart(request, form)
+    if isinstance(found, HttpResponse):
+        return found
+    export = exports.chart_export(
+        actor=Actor.from_request(request),
+        chart=found,
+        fmt=fmt,
+        centres=[node_key(node) for node in form.centres()],
+    )
+    response = HttpResponse(export.content, content_type=export.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    return response
+
+
+@casework()
+def edge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    try:
+        provenance = edge_provenance(Actor.from_request(request), pk)
+    except RecordNotFound as error:
+        raise Http404(str(error)) from error
+    except NodeRestricted:
+        return _restricted(request, "This link")
+    fragment = request.GET.get("fragment") == "1"
+    back = QueryDict(mutable=True)
+    visible = provenance.first if not provenance.first.restricted else provenance.second
+    back["node"] = visible.key
+    return render(
+        request,
+        "networks/_provenance.html" if fragment else "networks/edge.html",
+        {"provenance": provenance, "chart_url": f"{reverse('networks:chart')}?{back.urlencode()}"},
+    )
