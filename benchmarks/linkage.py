@@ -920,13 +920,13 @@ def time_full_relink(
 
 
 def print_table(scores: list[Score]) -> None:
-    header = f"{'dataset':<16}{'model':<14}{'records':>9}{'true pairs':>12}{'precision':>11}"
+    header = f"{'dataset':<24}{'model':<14}{'records':>9}{'true pairs':>12}{'precision':>11}"
     header += f"{'recall':>9}{'F1':>8}{'blocked':>9}{'seconds':>9}"
     print(header)
     for s in scores:
         blocked = f"{s.blocking_recall:.4f}" if s.blocking_recall is not None else "-"
         print(
-            f"{s.dataset:<16}{s.model:<14}{s.records:>9,}{s.true_pairs:>12,}{s.precision:>11.4f}"
+            f"{s.dataset:<24}{s.model:<14}{s.records:>9,}{s.true_pairs:>12,}{s.precision:>11.4f}"
             f"{s.recall:>9.4f}{s.f1:>8.4f}{blocked:>9}{s.seconds:>9.1f}"
         )
 

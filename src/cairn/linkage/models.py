@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cairn.intelligence.models import PersonMention
+from cairn.youngpeople.models import YoungPerson
 
 
 class PersonEntity(models.Model):
@@ -106,6 +107,43 @@ class MentionLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mention_id} → {self.entity_id} ({self.status})"
+
+
+class YoungPersonLink(models.Model):
+    """A young person's own record resolved to a person entity by a re-link, or (rejected) a
+    key worker's or analyst's word that the record is not that person.
+
+    A rejection keeps the entity's mentions at the time (`rejected_mentions`): later runs never
+    put the record with any of them again.
+    """
+
+    young_person = models.ForeignKey(YoungPerson, on_delete=models.CASCADE, related_name="+")
+    entity = models.ForeignKey(
+        PersonEntity, on_delete=models.SET_NULL, null=True, blank=True, related_name="young_links"
+    )
+    rejected = models.BooleanField(default=False)
+    match_probability = models.FloatField(null=True, blank=True)
+    explanation = models.JSONField(default=list, blank=True)
+    rejected_mentions = models.JSONField(default=list, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["young_person"],
+                condition=models.Q(rejected=False),
+                name="one_entity_per_young_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"young person {self.young_person_id} → {self.entity_id}"
 
 
 class Decision(models.TextChoices):

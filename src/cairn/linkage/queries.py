@@ -32,6 +32,7 @@ from cairn.linkage.models import (
     PhoneEntity,
     ReviewDecision,
     VehicleEntity,
+    YoungPersonLink,
     display_name,
     location_key,
 )
@@ -152,6 +153,22 @@ def link_for_unmerge(actor: Actor, pk: int) -> MentionLink:
     return link
 
 
+def young_link_for_reject(actor: Actor, pk: int) -> YoungPersonLink:
+    """A young person's record link the user may undo: they must see the record."""
+    link = YoungPersonLink.objects.filter(pk=pk, rejected=False).first()
+    if link is None:
+        raise RecordNotFound(f"No young person link {pk}")
+    if not scope(actor.user, YoungPerson.objects.filter(pk=link.young_person_id)).exists():
+        raise EntityRestricted(f"Young person link {pk} is restricted")
+    return link
+
+
+@dataclass
+class YoungRecordView:
+    link: YoungPersonLink
+    young_person: YoungPerson
+
+
 @dataclass
 class EntityLinkView:
     link: MentionLink
@@ -169,6 +186,8 @@ class EntityView:
     first_seen: datetime | None = None
     last_seen: datetime | None = None
     young_people: list[YoungPerson] = field(default_factory=list)
+    # Young people's own records resolved to this person, as far as the user may see them.
+    young_records: list[YoungRecordView] = field(default_factory=list)
     phones: list[PhoneEntity] = field(default_factory=list)
     vehicles: list[VehicleEntity] = field(default_factory=list)
     places: list[LocationEntity] = field(default_factory=list)
@@ -206,6 +225,16 @@ def person_entity_open(actor: Actor, pk: int) -> EntityView:
             ),
         ).order_by("id")
     )
+    young_links = {
+        link.young_person_id: link
+        for link in YoungPersonLink.objects.filter(entity=entity, rejected=False)
+    }
+    young_records = [
+        YoungRecordView(link=young_links[young_person.pk], young_person=young_person)
+        for young_person in scope(
+            actor.user, YoungPerson.objects.filter(pk__in=list(young_links))
+        ).order_by("id")
+    ]
     shown_ids = [seen.mention.pk for seen in shown if seen.mention is not None]
     phones = list(
         PhoneEntity.objects.filter(
@@ -242,6 +271,7 @@ def person_entity_open(actor: Actor, pk: int) -> EntityView:
         first_seen=min(dates) if dates else None,
         last_seen=max(dates) if dates else None,
         young_people=young_people,
+        young_records=young_records,
         phones=phones,
         vehicles=vehicles,
         places=places,

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from cairn.access.actor import Actor
 from cairn.access.permissions import Perm
+from cairn.access.queries import scope
 from cairn.audit.models import Action
 from cairn.audit.services import audit_record, record_label
 from cairn.intelligence.models import LocationMention, PersonMention, PhoneMention, VehicleMention
@@ -48,9 +49,11 @@ from cairn.linkage.models import (
     PhoneEntity,
     ReviewDecision,
     VehicleEntity,
+    YoungPersonLink,
     display_name,
     location_key,
 )
+from cairn.youngpeople.models import YoungPerson
 
 logger = logging.getLogger(__name__)
 Progress = Callable[[str], None]
@@ -152,6 +155,34 @@ def engine_mention(mention: PersonMention) -> engine.PersonMention:
         record=str(mention.report_id),
         context=context,
     )
+
+
+def young_person_engine_mention(young_person: YoungPerson) -> engine.PersonMention:
+    """A young person's own record in the engine's schema, under a negative id (-pk) so it
+    never meets an intelligence mention's id. Names, aliases, date of birth or estimated age,
+    sex (only when recorded as female or male) and phone: nothing else of the record."""
+    aliases = [alias.name for alias in young_person.aliases.all()]
+    return engine.PersonMention(
+        mention_id=str(-young_person.pk),
+        given_name=young_person.given_name or None,
+        family_name=young_person.family_name or None,
+        nicknames=[n for n in [*aliases, young_person.preferred_name] if n],
+        date_of_birth=young_person.date_of_birth,
+        age_min=young_person.estimated_age,
+        age_max=young_person.estimated_age,
+        age_observed_on=young_person.created_at.date(),
+        sex=young_person.gender if young_person.gender in SEXES else None,
+        phones=[young_person.phone] if young_person.phone else [],
+    )
+
+
+def _young_rejections() -> dict[tuple[int, int], str]:
+    """Rejected young person links as rejected pairs (-young person, mention)."""
+    pairs: dict[tuple[int, int], str] = {}
+    for link in YoungPersonLink.objects.filter(rejected=True):
+        for mention in link.rejected_mentions:
+            pairs[(-link.young_person_id, int(mention))] = Decision.REJECT
+    return pairs
 
 
 def _pairs(model: engine.Model, frame: Any) -> list[Pair]:
@@ -289,6 +320,34 @@ def _decisions(mention_ids: Iterable[int] | None = None) -> dict[tuple[int, int]
     return {(d.first_id, d.second_id): d.decision for d in decisions}
 
 
+def _write_young_links(
+    young_of: dict[int, int], entity_of: dict[int, int], by_pair: dict[tuple[int, int], Pair]
+) -> None:
+    """Replace the young people's automatic links by this run's (rejections stay)."""
+    YoungPersonLink.objects.filter(rejected=False).delete()
+    links = []
+    for young_person, member in young_of.items():
+        entity = entity_of[member]
+        best = max(
+            (
+                p
+                for (a, b), p in by_pair.items()
+                if a == -young_person and entity_of.get(b) == entity
+            ),
+            key=lambda p: p.probability,
+            default=None,
+        )
+        links.append(
+            YoungPersonLink(
+                young_person_id=young_person,
+                entity_id=entity,
+                match_probability=best.probability if best else None,
+                explanation=best.explanation if best else [],
+            )
+        )
+    YoungPersonLink.objects.bulk_create(links)
+
+
 def _placement_explanation(placement: engine.Placement) -> list[dict[str, Any]]:
     """A context placement in the shape of a pair's explanation, for the entity page."""
     kinds = Counter(thing.split(":", 1)[0] for thing in placement.shared)
@@ -316,13 +375,14 @@ def resolve_groups(
     pairs: Sequence[Pair],
     decisions: dict[tuple[int, int], str],
     limits: engine.Thresholds,
+    extra: Sequence[engine.PersonMention] = (),
 ) -> tuple[list[list[int]], dict[int, list[dict[str, Any]]]]:
     """The people the scored pairs make, honouring decisions: the engine's clustering that
     refuses contradictions, then placement of anonymous mentions by context.
 
     Returns the groups (each sorted) and, for each mention placed by context, its explanation.
     """
-    rows = [engine_mention(m) for m in mentions.values()]
+    rows = [*(engine_mention(m) for m in mentions.values()), *extra]
     table = engine.matching_table(rows)
     undecided = [p for p in pairs if (p.first, p.second) not in decisions]
     frame = pd.DataFrame(
@@ -332,7 +392,7 @@ def resolve_groups(
             "match_probability": [p.probability for p in undecided],
         }
     )
-    known = {str(m) for m in mentions}
+    known = {row.mention_id for row in rows}
 
     def decided(kind: str) -> list[tuple[str, str]]:
         return [
@@ -382,18 +442,31 @@ def link_run(
     say = progress or (lambda message: None)
     limits = thresholds()
     mentions = {m.pk: m for m in _mentions()}
-    say(f"Read {len(mentions)} person mentions")
+    young = [
+        young_person_engine_mention(y) for y in YoungPerson.objects.prefetch_related("aliases")
+    ]
+    say(f"Read {len(mentions)} person mentions and {len(young)} young people's records")
     scores = score_pairs(
-        [engine_mention(m) for m in mentions.values()], backend=backend, spark_master=spark_master
+        [*(engine_mention(m) for m in mentions.values()), *young],
+        backend=backend,
+        spark_master=spark_master,
     )
-    pairs = scores.pairs
+    pairs = [p for p in scores.pairs if p.second >= 0]  # two young people: not ours to pair
     say(f"Scored {len(pairs)} pairs")
     decisions = _decisions()
     summary = RunSummary(mentions=len(mentions), pairs_scored=len(pairs))
     summary.decisions_respected = len(decisions)
     by_pair = {(p.first, p.second): p for p in pairs}
-    groups, placed = resolve_groups(mentions, pairs, decisions, limits)
+    resolved, placed = resolve_groups(
+        mentions, pairs, {**decisions, **_young_rejections()}, limits, young
+    )
     say(f"Placed {len(placed)} mentions by the company they keep")
+    # Young people's records join the entity of their group; alone, they make none.
+    groups = [[m for m in g if m >= 0] for g in resolved if any(m >= 0 for m in g)]
+    young_of = {
+        -m: next(x for x in g if x >= 0) for g in resolved for m in g if m < 0 and max(g) >= 0
+    }
+    pairs = [p for p in pairs if p.first >= 0 and p.second >= 0]
 
     with transaction.atomic():
         current = dict(
@@ -491,6 +564,7 @@ def link_run(
                 )
         MentionLink.objects.bulk_create(links)
         summary.proposed = len(proposed)
+        _write_young_links(young_of, entity_of, by_pair)
         identifiers = identifiers_resolve()
         removed = existing_entities - claimed
         PersonEntity.objects.filter(pk__in=removed).delete()
@@ -821,6 +895,41 @@ def review_reject(*, actor: Actor, link: MentionLink, reason: str = "") -> Revie
             reason=reason,
         )
     return decision
+
+
+def young_person_link_reject(
+    *, actor: Actor, link: YoungPersonLink, reason: str
+) -> YoungPersonLink:
+    """A young person's record is not this person: undo the link, and never make it again
+    with any of the entity's present mentions. Needs a reason and sight of the record."""
+    _require_linker(actor)
+    if link.rejected or link.entity_id is None:
+        raise ValidationError({"reason": "This link has already been undone."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why this record is not this person"})
+    if not scope(actor.user, YoungPerson.objects.filter(pk=link.young_person_id)).exists():
+        raise PermissionDenied("You may not see this young person's record")
+    members = sorted(
+        MentionLink.objects.filter(entity_id=link.entity_id)
+        .exclude(status=LinkStatus.PROPOSED)
+        .values_list("mention_id", flat=True)
+    )
+    with transaction.atomic():
+        link.rejected = True
+        link.rejected_mentions = members
+        link.decided_by = actor.user
+        link.decided_at = timezone.now()
+        link.reason = reason.strip()
+        link.save()
+        audit_record(
+            actor=actor,
+            action=Action.COMBINATION,
+            record_type=record_label(YoungPerson),
+            record_ids=[link.young_person_id],
+            summary="Undid a young person's record's link to a person entity",
+            detail={"entity": link.entity_id, "mentions": members, "reason": link.reason},
+        )
+    return link
 
 
 def _restore(

@@ -27,6 +27,7 @@ from cairn.linkage.queries import (
     person_entity_open,
     proposal_for_decision,
     review_queue,
+    young_link_for_reject,
 )
 from cairn.youngpeople.views.common import casework
 
@@ -173,6 +174,32 @@ def unmerge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "The mention was unmerged.")
             return redirect(entity)
+    return _entity_page(request, link.entity_id, form, status=400)
+
+
+@casework(edit=True)
+@require_POST
+def young_unlink(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """A young person's own record is not this person: undo the link, with a reason."""
+    actor = Actor.from_request(request)
+    try:
+        link = young_link_for_reject(actor, pk)
+    except RecordNotFound as error:
+        raise Http404(str(error)) from error
+    except EntityRestricted:
+        return _restricted(request, "This link")
+    form = UnmergeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.young_person_link_reject(
+                actor=actor, link=link, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The young person's record was unlinked.")
+            return redirect("linkage:person", pk=link.entity_id)
+    assert link.entity_id is not None
     return _entity_page(request, link.entity_id, form, status=400)
 
 

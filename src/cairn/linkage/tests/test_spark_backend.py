@@ -96,6 +96,7 @@ def _links(pairs: pd.DataFrame) -> set[tuple[str, str]]:
     return set(zip(strong["mention_id_l"], strong["mention_id_r"], strict=True))
 
 
+@pytest.mark.spark
 def test_spark_and_duckdb_link_the_same_pairs_with_the_same_probabilities(scored):
     _, on_duckdb, on_spark = scored
     assert len(_links(on_duckdb)) > 30
@@ -106,6 +107,7 @@ def test_spark_and_duckdb_link_the_same_pairs_with_the_same_probabilities(scored
     assert difference.max() < 0.01
 
 
+@pytest.mark.spark
 def test_a_pair_scored_on_spark_is_explained_level_by_level_as_on_duckdb(scored):
     model, on_duckdb, on_spark = scored
     first = on_spark.sort_values(PAIR).iloc[0]
@@ -121,6 +123,7 @@ def test_a_pair_scored_on_spark_is_explained_level_by_level_as_on_duckdb(scored)
     assert total == pytest.approx(first["match_weight"], abs=1e-6)
 
 
+@pytest.mark.spark
 def test_a_model_trained_on_spark_is_kept_in_duckdb_sql_for_single_reports(scored, mentions):
     from cairn.linkage.engine import spark as on_spark
 
