@@ -32,6 +32,16 @@ const KINDS = {
   restricted: "Restricted",
 };
 
+// Cytoscape adds an inline stylesheet unless one with this id exists; the strict CSP refuses
+// inline styles, so the rule it wants (position: relative) is in cairn.scss and this marker
+// tells Cytoscape it is there.
+const CYTOSCAPE_STYLESHEET = "__________cytoscape_stylesheet";
+if (!document.getElementById(CYTOSCAPE_STYLESHEET)) {
+  const marker = document.createElement("meta");
+  marker.id = CYTOSCAPE_STYLESHEET;
+  document.head.append(marker);
+}
+
 const cy = cytoscape({
   container,
   style: [
@@ -142,7 +152,7 @@ function renderTables(nodes, edges) {
     cell(row, KINDS[node.kind] || node.kind);
     const actions = cell(row, "");
     if (!node.restricted && !expanded.has(node.id)) {
-      actions.append(button("Expand", `: ${node.label}`, () => expand(node.id)));
+      actions.append(button("Expand", node.label, () => expand(node.id)));
     }
     nodeBody.append(row);
   }
