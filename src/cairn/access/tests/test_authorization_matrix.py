@@ -148,6 +148,10 @@ def yp(w: World) -> str:
     return f"/young-people/{w.young_person.pk}/"
 
 
+def chart_node(w: World) -> str:
+    return f"young_person:{w.young_person.pk}"
+
+
 def yp_form(w: World) -> dict[str, Any]:
     return {
         "given_name": "Ellie",
@@ -271,6 +275,27 @@ PAGES = [
     Row("new young person form", "get", lambda w: "/young-people/new/", (302, 200, 403, 200)),
     Row("young person", "get", yp, (302, 403, 403, 200)),
     Row("change young person form", "get", lambda w: yp(w) + "edit/", (302, 403, 403, 200)),
+    # Network pages and the link chart; the network page and a link's records are tried with a
+    # built graph in networks/tests/test_views.py.
+    Row("networks", "get", lambda w: "/networks/", (302, 200, 403, 200)),
+    Row(
+        "link chart",
+        "get",
+        lambda w: f"/networks/chart/?node={chart_node(w)}",
+        (302, 403, 403, 200),
+    ),
+    Row(
+        "link chart data",
+        "get",
+        lambda w: f"/networks/chart/graph.json?node={chart_node(w)}",
+        (302, 403, 403, 200),
+    ),
+    Row(
+        "link chart export",
+        "get",
+        lambda w: f"/networks/chart/export.graphml?node={chart_node(w)}",
+        (302, 403, 403, 200),
+    ),
 ]
 
 WRITES = [
