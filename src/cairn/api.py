@@ -144,6 +144,7 @@ def _register() -> None:
     from cairn.audit.api import router as audit_router
     from cairn.intelligence.api import router as intelligence_router
     from cairn.linkage.api import router as linkage_router
+    from cairn.networks.api import router as networks_router
     from cairn.youngpeople.api import router as youngpeople_router
 
     api.add_router("/", access_router)
@@ -151,6 +152,7 @@ def _register() -> None:
     api.add_router("/audit", audit_router)
     api.add_router("/intelligence", intelligence_router)
     api.add_router("/linkage", linkage_router)
+    api.add_router("/networks", networks_router)
 
 
 _register()
