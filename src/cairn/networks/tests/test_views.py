@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import networkx as nx
 import pytest
@@ -268,3 +269,34 @@ def test_the_chart_page_lists_the_same_nodes_and_links_in_tables_without_restric
     assert text.count("govuk-tag--grey") == 4  # two restricted nodes, in each table
     assert "Smokey" not in text and "ZZ99HID" not in text
     assert 'data-node="person:' in text
+
+
+def test_the_young_person_page_opens_the_link_chart_around_them(
+    graph: Graph, make_user: Callable[..., User], sign_in: SignIn, team: Team
+) -> None:
+    client = sign_in(make_user(Role.PRACTITIONER, team=team))
+
+    page = client.get(graph.ellie.get_absolute_url()).content.decode()
+    chart = client.get(chart_url("networks:chart", f"young_person:{graph.ellie.pk}"))
+
+    assert f"/networks/chart/?node=young_person%3A{graph.ellie.pk}" in page
+    assert chart.status_code == 200
+    assert "Tiger" in chart.content.decode()
+
+
+def test_the_network_list_reads_in_a_fixed_number_of_queries(
+    team: Team,
+    make_user: Callable[..., User],
+    sign_in: SignIn,
+    django_assert_max_num_queries: Any,
+) -> None:
+    for number in range(5):
+        tiger = PersonEntity.objects.create(display_name=f"Tiger {number}")
+        resolved_report(team, at=NIGHT, people=[tiger], phones=[f"+44770090{number:04d}"])
+    services.network_rebuild(actor=Actor.system())
+    client = sign_in(make_user(Role.ANALYST, team=team))
+
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("networks:list"))
+
+    assert "Networks (5)" in response.content.decode()
