@@ -38,6 +38,7 @@ from cairn.youngpeople.models import MissingEpisode, YoungPerson
 LIST_LIMIT = 100
 MEMBER_LIMIT = 300
 EDGE_LIMIT = 200
+REPORT_LIMIT = 200
 SOURCE_EVALUATIONS = "123"
 INTELLIGENCE_ASSESSMENTS = "ABCDE"
 
@@ -468,29 +469,30 @@ class NetworkView:
     hotspots: list[HotspotView]
     reports: Sequence[IntelligenceReport]
     restricted_reports: int
+    reports_not_listed: int = 0
     centre: str = ""
     kinds: dict[str, int] = field(default_factory=dict)
 
 
-def _records_of(network: Network) -> list[SourceRecord]:
+def _incidence_of(network: Network) -> QuerySet[SourceNode]:
+    """The nodes of this network each record names (subqueries, so no list of ids can outgrow
+    the database's limit on parameters)."""
     in_network = NetworkNode.objects.filter(
         network=network, node_kind=OuterRef("node_kind"), node_id=OuterRef("node_id")
     )
-    sources = SourceNode.objects.filter(Exists(in_network)).values("source_kind", "source_id")
+    return SourceNode.objects.filter(Exists(in_network))
+
+
+def _records_of(network: Network) -> list[SourceRecord]:
     grouped: dict[tuple[str, int], set[Node]] = defaultdict(set)
-    facts: dict[tuple[str, int], tuple[datetime, str]] = {}
-    rows = SourceNode.objects.filter(
-        _nodes_q(
-            {(row["source_kind"], row["source_id"]) for row in sources},
-            "source_kind",
-            "source_id",
-        )
-    ).values_list("source_kind", "source_id", "node_kind", "node_id", "at", "grading")
-    for source_kind, source_id, node_kind, node_id, at, grading in rows:
+    at: dict[tuple[str, int], datetime] = {}
+    for source_kind, source_id, node_kind, node_id, when in _incidence_of(network).values_list(
+        "source_kind", "source_id", "node_kind", "node_id", "at"
+    ):
         grouped[(source_kind, source_id)].add((node_kind, node_id))
-        facts[(source_kind, source_id)] = (at, grading)
+        at[(source_kind, source_id)] = when
     return [
-        SourceRecord(kind=kind, id=number, at=facts[(kind, number)][0], nodes=frozenset(nodes))
+        SourceRecord(kind=kind, id=number, at=at[(kind, number)], nodes=frozenset(nodes))
         for (kind, number), nodes in sorted(grouped.items())
     ]
 
@@ -514,12 +516,17 @@ def network_open(actor: Actor, pk: int) -> NetworkView:
         for m in rows
         if not shown[(m.node_kind, m.node_id)].restricted
     ]
-    report_ids = [record.id for record in records if record.kind == SourceKind.REPORT]
+    behind = IntelligenceReport.objects.filter(
+        pk__in=_incidence_of(network).filter(source_kind=SourceKind.REPORT).values("source_id")
+    )
     reports = list_records(
         actor,
-        IntelligenceReport.objects.filter(pk__in=report_ids).order_by("reported_at", "pk"),
+        behind.order_by("-reported_at", "-pk"),
         purpose=f"Viewed the reports behind network {network.reference}",
-    )
+        limit=REPORT_LIMIT,
+    )[::-1]
+    total = len({record.id for record in records if record.kind == SourceKind.REPORT})
+    visible = scope(actor.user, behind).count()
     kinds: dict[str, int] = defaultdict(int)
     for member in members:
         kinds[member.node.kind_label] += 1
@@ -530,7 +537,8 @@ def network_open(actor: Actor, pk: int) -> NetworkView:
         not_listed=max(network.nodes - len(rows), 0),
         hotspots=[HotspotView(shown[h.node], h.young_people, h.records) for h in spots],
         reports=reports,
-        restricted_reports=len(report_ids) - len(reports),
+        restricted_reports=total - visible,
+        reports_not_listed=visible - len(reports),
         centre=members[0].node.key if members else "",
         kinds=dict(kinds),
     )
