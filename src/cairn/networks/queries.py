@@ -325,6 +325,36 @@ def _node_exists(node: Node) -> bool:
     return NODE_MODELS[kind].objects.filter(pk=node_id).exists()
 
 
+def _ends(edge: Edge) -> tuple[Node, Node]:
+    return (edge.first_kind, edge.first_id), (edge.second_kind, edge.second_id)
+
+
+def _seen_records(user: User | None, edges: Sequence[Edge]) -> tuple[set[int], set[int]]:
+    """The reports and missing episodes behind these links that the user may see."""
+    report_ids = {pk for edge in edges for pk in edge.report_ids}
+    episode_ids = {pk for edge in edges for pk in edge.missing_episode_ids}
+    reports = set(_visible_reports(user).filter(pk__in=report_ids).values_list("pk", flat=True))
+    episodes = set(_visible_episodes(user).filter(pk__in=episode_ids).values_list("pk", flat=True))
+    return reports, episodes
+
+
+def _without_hidden_associations(
+    user: User | None, edges: list[Edge], shown: dict[Node, ChartNode]
+) -> list[Edge]:
+    """Leave out a link between two nodes the user may see that only unshared records make:
+    that the two were named together is itself intelligence they have no need to know. A link
+    to a restricted node stays, as a stub: it says only that something unshared exists."""
+    reports, episodes = _seen_records(user, edges)
+    return [
+        edge
+        for edge in edges
+        if shown[(edge.first_kind, edge.first_id)].restricted
+        or shown[(edge.second_kind, edge.second_id)].restricted
+        or reports.intersection(edge.report_ids)
+        or episodes.intersection(edge.missing_episode_ids)
+    ]
+
+
 def chart_around(actor: Actor, centres: Sequence[Node], chart_filter: ChartFilter) -> Chart:
     """The links of `centres` and the nodes at their other ends, filtered; audited.
 
@@ -342,11 +372,14 @@ def chart_around(actor: Actor, centres: Sequence[Node], chart_filter: ChartFilte
     if chart_filter.kinds:
         edges = [edge for edge in edges if chart_filter.keeps(edge, set(centres))]
     edges = edges[:EDGE_LIMIT]
+    ends = [node for edge in edges for node in _ends(edge)]
+    shown = chart_nodes(actor.user, list(dict.fromkeys([*centres, *ends])))
+    edges = _without_hidden_associations(actor.user, edges, shown)
     order: dict[Node, None] = dict.fromkeys(centres)
     for edge in edges:
         order.setdefault((edge.first_kind, edge.first_id))
         order.setdefault((edge.second_kind, edge.second_id))
-    shown = chart_nodes(actor.user, list(order))
+    shown = {node: shown[node] for node in order}
     chart = Chart(
         nodes=list({node.key: node for node in shown.values()}.values()),
         edges=[
@@ -391,6 +424,8 @@ def edge_provenance(actor: Actor, pk: int) -> Provenance:
     first, second = ends.values()
     if first.restricted and second.restricted:
         raise NodeRestricted(f"Link {pk} is restricted")
+    if not _without_hidden_associations(actor.user, [edge], ends):
+        raise NodeRestricted(f"Link {pk} comes only from records not shared with the user")
     reports = list_records(
         actor,
         IntelligenceReport.objects.filter(pk__in=edge.report_ids).order_by("reported_at", "pk"),

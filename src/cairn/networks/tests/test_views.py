@@ -300,3 +300,33 @@ def test_the_network_list_reads_in_a_fixed_number_of_queries(
         response = client.get(reverse("networks:list"))
 
     assert "Networks (5)" in response.content.decode()
+
+
+def test_two_visible_nodes_named_together_only_in_an_unshared_report_are_not_linked(
+    make_user: Callable[..., User], sign_in: SignIn, team: Team, other_team: Team
+) -> None:
+    tiger = PersonEntity.objects.create(display_name="Tiger")
+    resolved_report(team, at=NIGHT, people=[tiger])
+    resolved_report(team, at=NIGHT, phones=["+447700900999"])
+    resolved_report(other_team, at=NIGHT, people=[tiger], phones=["+447700900999"])
+    services.network_rebuild(actor=Actor.system())
+    client = sign_in(make_user(Role.ANALYST, team=team))
+    hidden_link = Edge.objects.get()
+
+    chart = client.get(chart_url("networks:chart-json", f"person:{tiger.pk}")).json()
+    provenance = client.get(reverse("networks:edge", args=[hidden_link.pk]))
+
+    assert chart == {
+        "nodes": [
+            {
+                "id": f"person:{tiger.pk}",
+                "kind": "person",
+                "label": "Tiger",
+                "url": reverse("linkage:person", args=[tiger.pk]),
+                "restricted": False,
+            }
+        ],
+        "edges": [],
+    }
+    assert provenance.status_code == 403
+    assert "+447700900999" not in provenance.content.decode()
