@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +18,7 @@ from cairn.core.forms import add_service_errors
 from cairn.core.http import AuthenticatedRequest
 from cairn.linkage import services
 from cairn.linkage.forms import ReviewForm, UnmergeForm
-from cairn.linkage.models import Decision
+from cairn.linkage.models import Decision, MentionLink, YoungPersonLink
 from cairn.linkage.queries import (
     EntityRestricted,
     ReviewItem,
@@ -155,52 +156,56 @@ def person(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _entity_page(request, pk)
 
 
-@casework(edit=True)
-@require_POST
-def unmerge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def _undo_with_reason(
+    request: AuthenticatedRequest,
+    find: Callable[[Actor], MentionLink | YoungPersonLink],
+    undo: Callable[[Actor, Any, str], int | None],
+    done: str,
+) -> HttpResponse:
+    """Undo a link with the reason given in the form: back to the person page either way."""
     actor = Actor.from_request(request)
     try:
-        link = link_for_unmerge(actor, pk)
+        link = find(actor)
     except RecordNotFound as error:
         raise Http404(str(error)) from error
     except EntityRestricted:
         return _restricted(request, "This link")
+    assert link.entity_id is not None
     form = UnmergeForm(request.POST)
     if form.is_valid():
         try:
-            entity = services.unmerge(actor=actor, link=link, reason=form.cleaned_data["reason"])
+            entity_id = undo(actor, link, form.cleaned_data["reason"])
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "The mention was unmerged.")
-            return redirect(entity)
+            messages.success(request, done)
+            return redirect("linkage:person", pk=entity_id or link.entity_id)
     return _entity_page(request, link.entity_id, form, status=400)
+
+
+@casework(edit=True)
+@require_POST
+def unmerge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return _undo_with_reason(
+        request,
+        lambda actor: link_for_unmerge(actor, pk),
+        lambda actor, link, reason: services.unmerge(actor=actor, link=link, reason=reason).pk,
+        "The mention was unmerged.",
+    )
 
 
 @casework(edit=True)
 @require_POST
 def young_unlink(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """A young person's own record is not this person: undo the link, with a reason."""
-    actor = Actor.from_request(request)
-    try:
-        link = young_link_for_reject(actor, pk)
-    except RecordNotFound as error:
-        raise Http404(str(error)) from error
-    except EntityRestricted:
-        return _restricted(request, "This link")
-    form = UnmergeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.young_person_link_reject(
-                actor=actor, link=link, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "The young person's record was unlinked.")
-            return redirect("linkage:person", pk=link.entity_id)
-    assert link.entity_id is not None
-    return _entity_page(request, link.entity_id, form, status=400)
+    return _undo_with_reason(
+        request,
+        lambda actor: young_link_for_reject(actor, pk),
+        lambda actor, link, reason: (
+            services.young_person_link_reject(actor=actor, link=link, reason=reason).entity_id
+        ),
+        "The young person's record was unlinked.",
+    )
 
 
 def _identifier(request: AuthenticatedRequest, kind: str, pk: int) -> HttpResponse:

@@ -64,7 +64,7 @@ def test_a_new_report_joins_the_existing_person_once_it_commits(
         _record(analyst, team)
         assert _entity("new") is None
     # Linking first, then the network update that builds on it.
-    assert [c.__qualname__.split(".")[0] for c in callbacks][0] == "link_report_later"
+    assert callbacks[0].__qualname__.split(".")[0] == "link_report_later"
     assert _entity("new") == _entity("ann")
 
 
@@ -91,7 +91,7 @@ def test_an_edited_report_is_linked_again(
             actor=analyst, report=report, expected_version=report.version, narrative="Edited."
         )
     # Linking first, then the network update that builds on it.
-    assert [c.__qualname__.split(".")[0] for c in callbacks][0] == "link_report_later"
+    assert callbacks[0].__qualname__.split(".")[0] == "link_report_later"
     assert _entity("new") == _entity("ann")
 
 
