@@ -16,6 +16,7 @@ and every placement carries the evidence it rests on.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -31,6 +32,9 @@ SIMILAR_NAME = 0.85
 # Share of age estimates of two groups that must overlap for them to be one person.
 AGES_AGREE = 0.5
 PERSON, PLACE = "person:", "place:"
+# Placement by context runs in Python over every group with a record: up to this many mentions.
+PLACE_UP_TO = 500_000
+logger = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -123,31 +127,44 @@ def _column(table: pa.Table, name: str) -> list[Any]:
     return table.column(name).to_pylist() if name in table.column_names else [None] * len(table)
 
 
-def _profiles(table: pa.Table, cannot_link: Iterable[tuple[str, str]]) -> dict[str, _Profile]:
-    ids = [str(m) for m in _column(table, "mention_id")]
-    refused: dict[str, set[str]] = defaultdict(set)
-    for a, b in cannot_link:
-        refused[a].add(b)
-        refused[b].add(a)
-    columns = {
-        name: _column(table, name)
-        for name in (
-            "sex",
-            "descriptors",
-            "name_keys",
-            "given_name",
-            "family_name",
-            "family_metaphone",
-            "date_of_birth",
-            "born_from",
-            "born_to",
-        )
-    }
-    profiles = {}
-    for index, mention in enumerate(ids):
-        value = {name: column[index] for name, column in columns.items()}
+_PROFILE_COLUMNS = (
+    "sex",
+    "descriptors",
+    "name_keys",
+    "given_name",
+    "family_name",
+    "family_metaphone",
+    "date_of_birth",
+    "born_from",
+    "born_to",
+)
+
+
+class _Profiles(dict[str, _Profile]):
+    """Each mention's profile, made only when a merge first asks for it: at national scale
+    most mentions are never in a strong pair, and a million profiles would not fit."""
+
+    def __init__(self, table: pa.Table, cannot_link: Iterable[tuple[str, str]]) -> None:
+        super().__init__()
+        self.ids = [str(m) for m in _column(table, "mention_id")]
+        self.index = {mention: i for i, mention in enumerate(self.ids)}
+        self.columns = {
+            name: (table.column(name).combine_chunks() if name in table.column_names else None)
+            for name in _PROFILE_COLUMNS
+        }
+        self.refused: dict[str, set[str]] = defaultdict(set)
+        for a, b in cannot_link:
+            self.refused[a].add(b)
+            self.refused[b].add(a)
+
+    def __missing__(self, mention: str) -> _Profile:
+        row = self.index[mention]
+        value = {
+            name: None if column is None else column[row].as_py()
+            for name, column in self.columns.items()
+        }
         born_from, born_to = value["born_from"], value["born_to"]
-        profiles[mention] = _Profile(
+        profile = _Profile(
             members=[mention],
             sexes={value["sex"]} if value["sex"] else set(),
             descriptors=set(value["descriptors"] or ()),
@@ -157,16 +174,21 @@ def _profiles(table: pa.Table, cannot_link: Iterable[tuple[str, str]]) -> dict[s
             family_sounds={value["family_metaphone"]} if value["family_metaphone"] else set(),
             births={value["date_of_birth"]} if value["date_of_birth"] else set(),
             ages=[(born_from, born_to)] if born_from and born_to else [],
-            refused=refused.get(mention, set()),
+            refused=set(self.refused.get(mention, ())),
         )
-    return profiles
+        self[mention] = profile
+        return profile
+
+
+def _profiles(table: pa.Table, cannot_link: Iterable[tuple[str, str]]) -> _Profiles:
+    return _Profiles(table, cannot_link)
 
 
 class _Groups:
     """Union-find over mentions whose roots carry the group's profile."""
 
-    def __init__(self, profiles: dict[str, _Profile]) -> None:
-        self.parent = {m: m for m in profiles}
+    def __init__(self, profiles: _Profiles) -> None:
+        self.parent = {m: m for m in profiles.ids}
         self.profiles = profiles
 
     def root(self, node: str) -> str:
@@ -193,7 +215,7 @@ class _Groups:
     def entity_of(self) -> dict[str, str]:
         """Mention → entity, the entity named by its smallest mention id."""
         names = {root: min(profile.members) for root, profile in self.profiles.items()}
-        return {m: names[self.root(m)] for m in self.parent}
+        return {m: names.get(root, root) for m in self.parent for root in (self.root(m),)}
 
 
 def constrained_clusters(
@@ -286,11 +308,12 @@ def place_by_context(
                 holders[thing].add(entity)
         total = max(len(contexts), 1)
         rarity = {thing: math.log(total / len(who)) for thing, who in holders.items()}
-        root_of = {min(p.members): root for root, p in groups.profiles.items()}
+        root_by_name = {min(p.members): root for root, p in groups.profiles.items()}
+        root_of = {entity: root_by_name.get(entity, entity) for entity in contexts}
         moved = 0
         for entity in sorted(contexts, key=lambda e: len(groups.profiles[root_of[e]].members)):
             root = root_of[entity]
-            if root not in groups.profiles or groups.root(root) != root:
+            if groups.root(root) != root:
                 continue
             bag = contexts[entity]
             # Candidates share a person, vehicle or phone; places then add to their evidence.
@@ -350,6 +373,13 @@ def resolve(
     entity_of = constrained_clusters(
         pairs, table, threshold, must_link=must_link, cannot_link=cannot
     )
+    if table.num_rows > PLACE_UP_TO:
+        logger.warning(
+            "Placement by context skipped: %s mentions (it runs up to %s)",
+            table.num_rows,
+            PLACE_UP_TO,
+        )
+        return entity_of, []
     return place_by_context(entity_of, table, cannot_link=cannot)
 
 
