@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from cairn.access.actor import Actor
@@ -103,3 +104,6 @@ class Command(BaseCommand):
             self.stdout.write(f"The demo world was loaded on {previous.loaded_at:%d %b %Y}.")
             return
         self.load(DEMO_DIR)
+        # What an analyst opens first: the people resolved from the reports, and the networks.
+        call_command("link", "run", stdout=self.stdout, stderr=self.stderr)
+        call_command("network", "rebuild", stdout=self.stdout, stderr=self.stderr)
