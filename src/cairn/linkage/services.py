@@ -325,18 +325,17 @@ def _write_young_links(
 ) -> None:
     """Replace the young people's automatic links by this run's (rejections stay)."""
     YoungPersonLink.objects.filter(rejected=False).delete()
+    # A young person's record has a negative id, so it is always the pair's first.
+    best_of: dict[tuple[int, int], Pair] = {}
+    for (a, b), pair in by_pair.items():
+        if a < 0 and b in entity_of:
+            key = (-a, entity_of[b])
+            if key not in best_of or pair.probability > best_of[key].probability:
+                best_of[key] = pair
     links = []
     for young_person, member in young_of.items():
         entity = entity_of[member]
-        best = max(
-            (
-                p
-                for (a, b), p in by_pair.items()
-                if a == -young_person and entity_of.get(b) == entity
-            ),
-            key=lambda p: p.probability,
-            default=None,
-        )
+        best = best_of.get((young_person, entity))
         links.append(
             YoungPersonLink(
                 young_person_id=young_person,
@@ -371,18 +370,17 @@ def _placement_explanation(placement: engine.Placement) -> list[dict[str, Any]]:
 
 
 def resolve_groups(
-    mentions: dict[int, PersonMention],
+    rows: Sequence[engine.PersonMention],
     pairs: Sequence[Pair],
     decisions: dict[tuple[int, int], str],
     limits: engine.Thresholds,
-    extra: Sequence[engine.PersonMention] = (),
 ) -> tuple[list[list[int]], dict[int, list[dict[str, Any]]]]:
     """The people the scored pairs make, honouring decisions: the engine's clustering that
     refuses contradictions, then placement of anonymous mentions by context.
 
-    Returns the groups (each sorted) and, for each mention placed by context, its explanation.
+    `rows` are the engine rows the pairs were scored from. Returns the groups (each sorted)
+    and, for each mention placed by context, its explanation.
     """
-    rows = [*(engine_mention(m) for m in mentions.values()), *extra]
     table = engine.matching_table(rows)
     undecided = [p for p in pairs if (p.first, p.second) not in decisions]
     frame = pd.DataFrame(
@@ -446,20 +444,15 @@ def link_run(
         young_person_engine_mention(y) for y in YoungPerson.objects.prefetch_related("aliases")
     ]
     say(f"Read {len(mentions)} person mentions and {len(young)} young people's records")
-    scores = score_pairs(
-        [*(engine_mention(m) for m in mentions.values()), *young],
-        backend=backend,
-        spark_master=spark_master,
-    )
+    rows = [*(engine_mention(m) for m in mentions.values()), *young]
+    scores = score_pairs(rows, backend=backend, spark_master=spark_master)
     pairs = [p for p in scores.pairs if p.second >= 0]  # two young people: not ours to pair
     say(f"Scored {len(pairs)} pairs")
     decisions = _decisions()
     summary = RunSummary(mentions=len(mentions), pairs_scored=len(pairs))
     summary.decisions_respected = len(decisions)
     by_pair = {(p.first, p.second): p for p in pairs}
-    resolved, placed = resolve_groups(
-        mentions, pairs, {**decisions, **_young_rejections()}, limits, young
-    )
+    resolved, placed = resolve_groups(rows, pairs, {**decisions, **_young_rejections()}, limits)
     say(f"Placed {len(placed)} mentions by the company they keep")
     # Young people's records join the entity of their group; alone, they make none.
     groups = [[m for m in g if m >= 0] for g in resolved if any(m >= 0 for m in g)]

@@ -180,10 +180,6 @@ class _Profiles(dict[str, _Profile]):
         return profile
 
 
-def _profiles(table: pa.Table, cannot_link: Iterable[tuple[str, str]]) -> _Profiles:
-    return _Profiles(table, cannot_link)
-
-
 class _Groups:
     """Union-find over mentions whose roots carry the group's profile."""
 
@@ -229,7 +225,7 @@ def constrained_clusters(
     """Mention → entity from the pairs at or above `threshold`, strongest first, refusing merges
     that contradict (see `contradiction`). `must_link` pairs (analysts' acceptances) are merged
     first whatever they say; `cannot_link` pairs never end up in one entity."""
-    groups = _Groups(_profiles(table, cannot_link))
+    groups = _Groups(_Profiles(table, cannot_link))
     for a, b in must_link:
         if a in groups.parent and b in groups.parent:
             groups.merge(a, b, force=True)
@@ -292,7 +288,7 @@ def place_by_context(
     repeated for `rounds` or until nothing moves.
     """
     cannot = list(cannot_link)
-    groups = _Groups(_profiles(table, cannot))
+    groups = _Groups(_Profiles(table, cannot))
     for mention, entity in entity_of.items():
         groups.merge(mention, entity, force=True)
     ids = [str(m) for m in _column(table, "mention_id")]
@@ -385,7 +381,7 @@ def resolve(
 
 def contradiction_between(table: pa.Table, left: Iterable[str], right: Iterable[str]) -> str | None:
     """Why the mentions `left` and `right` (ids in `table`) cannot be one person, or None."""
-    profiles = _profiles(table, ())
+    profiles = _Profiles(table, ())
 
     def group(ids: Iterable[str]) -> _Profile:
         first, *rest = ids
