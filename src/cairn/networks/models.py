@@ -180,3 +180,17 @@ class NetworkAlert(models.Model):
         return (
             f"{self.kind}: {self.node_kind} {self.node_id} to young person {self.young_person_id}"
         )
+
+
+class RetiredNetwork(models.Model):
+    """A network id a rebuild did not keep, and the network most of its members went to.
+
+    Ids are never reused, so an old address or alert finds its way to the network that carries
+    on (`services.continuity`); no successor when none of its members is in a network any more.
+    """
+
+    id = models.BigIntegerField(primary_key=True)
+    successor_id = models.BigIntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.pk} → {self.successor_id or 'none'}"

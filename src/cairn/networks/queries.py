@@ -32,7 +32,15 @@ from cairn.linkage.models import (
 )
 from cairn.networks import analysis, loader
 from cairn.networks.analysis import Node, SourceRecord
-from cairn.networks.models import Edge, Network, NetworkNode, NodeKind, SourceKind, SourceNode
+from cairn.networks.models import (
+    Edge,
+    Network,
+    NetworkNode,
+    NodeKind,
+    RetiredNetwork,
+    SourceKind,
+    SourceNode,
+)
 from cairn.youngpeople.models import MissingEpisode, YoungPerson
 
 LIST_LIMIT = 100
@@ -530,6 +538,19 @@ def _records_of(network: Network) -> list[SourceRecord]:
         SourceRecord(kind=kind, id=number, at=at[(kind, number)], nodes=frozenset(nodes))
         for (kind, number), nodes in sorted(grouped.items())
     ]
+
+
+def network_successor(pk: int, *, hops: int = 50) -> int | None:
+    """The stored network an id a rebuild retired leads to, following later retirements; `None`
+    when it leads nowhere. Ids only: the network's page applies need-to-know."""
+    current: int | None = pk
+    for _ in range(hops):
+        if current is None or Network.objects.filter(pk=current).exists():
+            return current
+        current = (
+            RetiredNetwork.objects.filter(pk=current).values_list("successor_id", flat=True).first()
+        )
+    return None
 
 
 def network_open(actor: Actor, pk: int) -> NetworkView:

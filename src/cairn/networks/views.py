@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpResponse, JsonResponse, QueryDict
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from cairn.access.actor import Actor
@@ -17,6 +17,7 @@ from cairn.networks.queries import (
     chart_around,
     edge_provenance,
     network_open,
+    network_successor,
     networks_list,
     node_key,
 )
@@ -38,6 +39,10 @@ def network_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
         view = network_open(Actor.from_request(request), pk)
     except RecordNotFound as error:
+        # A rebuild retired this id: lead on to the network most of its members went to.
+        successor = network_successor(pk)
+        if successor is not None and successor != pk:
+            return redirect("networks:detail", pk=successor)
         raise Http404(str(error)) from error
     except NodeRestricted:
         return _restricted(request, "This network")

@@ -30,6 +30,7 @@ from cairn.linkage.models import LocationEntity, PhoneEntity, VehicleEntity
 from cairn.networks import analysis, loader
 from cairn.networks.analysis import MISSING_EPISODE, REPORT, EdgeFacts, Node, Pair, SourceRecord
 from cairn.networks.models import Edge, Network, NetworkNode, NodeKind, SourceNode
+from cairn.networks.services import continuity
 from cairn.youngpeople.models import RiskAssessment, YoungPerson
 
 BATCH = 5000
@@ -170,8 +171,12 @@ def _store_structure(
     structure: analysis.Structure,
     edges: dict[Pair, EdgeFacts],
     now: datetime,
+    previous: dict[Node, int],
 ) -> tuple[int, int]:
-    """Write a Network per connected component and a NetworkNode per node; ranks by score."""
+    """Write a Network per connected component and a NetworkNode per node; ranks by score.
+
+    A network that continues one of `previous` (node → old network id) keeps its id
+    (`continuity`)."""
     position = graph.index()
     seen: dict[int, tuple[datetime, datetime]] = {}
     for pair, facts in edges.items():
@@ -209,10 +214,18 @@ def _store_structure(
         )
         networks.append((score, number, network))
     networks.sort(key=lambda item: (-item[0], -item[2].last_seen.timestamp(), item[1]))
-    for rank, (_, _, network) in enumerate(networks, start=1):
+    carried = continuity.continuity(
+        previous,
+        {number: [graph.nodes[v] for v in vertices] for number, vertices in members.items()},
+    )
+    for rank, (_, number, network) in enumerate(networks, start=1):
         network.rank = rank
+        network.pk = carried.kept.get(number)
     Network.objects.bulk_create([network for _, _, network in networks], batch_size=BATCH)
     stored = {number: network.pk for _, number, network in networks}
+    continuity.retire(
+        {old: None if new is None else stored[new] for old, new in carried.retired.items()}
+    )
     _insert(
         NetworkNode,
         ["network_id", "node_kind", "node_id", "community", "pagerank", "betweenness"],
@@ -241,13 +254,16 @@ def network_rebuild(*, actor: Actor, now: datetime | None = None) -> RebuildSumm
     structure = analysis.analyse(graph)
     summary = RebuildSummary(records=len(records), nodes=len(graph.nodes), edges=len(edges))
     with transaction.atomic():
+        previous = continuity.stored_memberships()
         NetworkNode.objects.all().delete()
         Network.objects.all().delete()
         Edge.objects.all().delete()
         SourceNode.objects.all().delete()
         _insert(SourceNode, SOURCE_NODE_FIELDS, _source_node_rows(records))
         _insert(Edge, EDGE_FIELDS, _edge_rows(edges))
-        summary.networks, summary.communities = _store_structure(graph, structure, edges, now)
+        summary.networks, summary.communities = _store_structure(
+            graph, structure, edges, now, previous
+        )
         audit_record(
             actor=actor,
             action=Action.COMBINATION,
