@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "cairn.intelligence",
     "cairn.linkage",
     "cairn.networks",
+    "cairn.investigations",
     "cairn.world",
 ]
 

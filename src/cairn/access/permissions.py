@@ -29,6 +29,7 @@ class Perm(models.TextChoices):
     MANAGE_USERS = "manage_users", "Manage organisations, teams and users"
     MANAGE_REFERENCE_DATA = "manage_reference_data", "Manage reference data"
     USE_API = "use_api", "Create personal API tokens"
+    EDIT_INVESTIGATIONS = "edit_investigations", "Open and build investigations"
 
 
 _CASEWORK = {
@@ -43,10 +44,10 @@ _CASEWORK = {
 # (issue 2, section 3); an auditor reads the trail, not the records.
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.PRACTITIONER: frozenset(_CASEWORK),
-    Role.INVESTIGATOR: frozenset(_CASEWORK),
+    Role.INVESTIGATOR: frozenset(_CASEWORK | {Perm.EDIT_INVESTIGATIONS}),
     Role.ANALYST: frozenset(_CASEWORK),
     Role.WITNESS_CARE: frozenset(_CASEWORK - {Perm.SHARE_RECORDS}),
-    Role.MANAGER: frozenset(_CASEWORK | {Perm.REVIEW_BREAK_GLASS}),
+    Role.MANAGER: frozenset(_CASEWORK | {Perm.REVIEW_BREAK_GLASS, Perm.EDIT_INVESTIGATIONS}),
     Role.AUDITOR: frozenset({Perm.VIEW_AUDIT, Perm.USE_API}),
     Role.ADMIN: frozenset({Perm.MANAGE_USERS, Perm.MANAGE_REFERENCE_DATA}),
 }

@@ -1,0 +1,1 @@
+"""Lines of enquiry an investigation could follow, suggested from the linked reports."""

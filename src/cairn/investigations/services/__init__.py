@@ -1,0 +1,36 @@
+"""The investigations write path: every change goes through one of these functions."""
+
+from cairn.investigations.services.evidence import (
+    evidence_add,
+    evidence_override_independence,
+    evidence_set_status,
+    evidence_update,
+)
+from cairn.investigations.services.investigation import (
+    incident_add,
+    investigation_create,
+    investigation_update,
+    key_date_add,
+    offence_add,
+    suspect_add,
+    victim_add,
+    witness_add,
+)
+from cairn.investigations.services.outcome import outcome_record, outcome_update
+
+__all__ = [
+    "evidence_add",
+    "evidence_override_independence",
+    "evidence_set_status",
+    "evidence_update",
+    "incident_add",
+    "investigation_create",
+    "investigation_update",
+    "key_date_add",
+    "offence_add",
+    "outcome_record",
+    "outcome_update",
+    "suspect_add",
+    "victim_add",
+    "witness_add",
+]
