@@ -33,6 +33,8 @@ from cairn.access.queries import scope
 from cairn.audit.models import Action
 from cairn.audit.services import audit_record, record_label
 from cairn.intelligence.models import LocationMention, PersonMention, PhoneMention, VehicleMention
+from cairn.intelligence.normalise import parse_name
+from cairn.investigations.models import Suspect
 from cairn.linkage import engine
 from cairn.linkage.engine import stored
 from cairn.linkage.engine.clustering import contradiction_between
@@ -79,6 +81,7 @@ class RunSummary:
     mentions_moved: int = 0
     proposed: int = 0
     decisions_respected: int = 0
+    suspects_linked: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -174,6 +177,86 @@ def young_person_engine_mention(young_person: YoungPerson) -> engine.PersonMenti
         sex=young_person.gender if young_person.gender in SEXES else None,
         phones=[young_person.phone] if young_person.phone else [],
     )
+
+
+# Investigation suspects are scored under ids from -SUSPECT_IDS down, so they never meet a
+# report's mention (positive) or a young person's record (-pk).
+SUSPECT_IDS = 10**12
+
+
+def suspect_engine_mention(suspect: Suspect) -> engine.PersonMention:
+    """An investigation suspect as recorded, in the engine's schema: name (an "Unknown male
+    known as 'Shorty'" gives only the street name), date of birth or estimated age when the
+    investigation started, and sex when recorded as female or male; nothing else."""
+    name = parse_name(suspect.name_as_recorded)
+    unnamed = name.given_name.lower() in {"unknown", "unnamed"}
+    return engine.PersonMention(
+        mention_id=str(-(SUSPECT_IDS + suspect.pk)),
+        given_name=None if unnamed else name.given_name or None,
+        family_name=None if unnamed else name.family_name or None,
+        nicknames=[name.nickname] if name.nickname else [],
+        date_of_birth=suspect.date_of_birth,
+        age_min=suspect.estimated_age,
+        age_max=suspect.estimated_age,
+        age_observed_on=suspect.investigation.started_on,
+        sex=suspect.sex if suspect.sex in SEXES else None,
+    )
+
+
+def _best_entities(
+    suspects: Sequence[Suspect],
+    candidates: Sequence[engine.PersonMention],
+    entity_of: dict[int, int],
+) -> dict[int, int]:
+    """Suspect pk → the entity of the mention it scores highest against, at or above the
+    upper threshold; suspects scoring no mention that high are left out."""
+    rows = [suspect_engine_mention(suspect) for suspect in suspects]
+    limit = thresholds().link
+    best: dict[int, Pair] = {}
+    for pair in score_new(candidates, rows) if rows and candidates else []:
+        sure = pair.second in entity_of and pair.probability >= limit
+        if sure and (pair.first not in best or pair.probability > best[pair.first].probability):
+            best[pair.first] = pair
+    return {-row - SUSPECT_IDS: entity_of[pair.second] for row, pair in best.items()}
+
+
+def _link_suspects(candidates: Sequence[engine.PersonMention], entity_of: dict[int, int]) -> int:
+    """Give each suspect without a person the best entity above the upper threshold.
+
+    A suspect's person, once set (by a run, or by a user choosing it), is not replaced: a
+    run respects that choice. One whose entity a run removed has lost it (SET_NULL) and is
+    linked afresh.
+    """
+    suspects = list(Suspect.objects.filter(person__isnull=True).select_related("investigation"))
+    found = _best_entities(suspects, candidates, entity_of)
+    for suspect in suspects:
+        if suspect.pk in found:
+            suspect.person_id = found[suspect.pk]
+            suspect.save(update_fields=["person"])
+    return len(found)
+
+
+def suspect_resolve(suspect: Suspect) -> PersonEntity | None:
+    """Link a suspect just added to the best person above the upper threshold, else leave it
+    for the user to pick. Part of the caller's transaction and audit entry (the service that
+    added the suspect); uses the model the last re-link kept, and waits for the next run when
+    there is none."""
+    if suspect.person_id is not None or not LinkageModel.objects.exists():
+        return suspect.person
+    row = suspect_engine_mention(suspect)
+    # No report is numbered 0: every stored mention may be a candidate.
+    mentions = list(_mentions().filter(pk__in=candidate_ids([row], report_id=0)))
+    entity_of = dict(
+        MentionLink.objects.exclude(status=LinkStatus.PROPOSED)
+        .filter(mention_id__in=[m.pk for m in mentions])
+        .values_list("mention_id", "entity_id")
+    )
+    found = _best_entities([suspect], [engine_mention(m) for m in mentions], entity_of)
+    if suspect.pk not in found:
+        return None
+    suspect.person_id = found[suspect.pk]
+    suspect.save(update_fields=["person"])
+    return suspect.person
 
 
 def _young_rejections() -> dict[tuple[int, int], str]:
@@ -569,6 +652,9 @@ def link_run(
                 term_frequencies=scores.model.term_frequencies,
                 mentions=scores.model.mentions,
             )
+        summary.suspects_linked = _link_suspects(
+            [row for row in rows if int(row.mention_id) >= 0], entity_of
+        )
         _audit(
             actor,
             [m for m, e in entity_of.items() if current.get(m) != e],
