@@ -12,6 +12,7 @@ urlpatterns = [
     path("intelligence/", include("cairn.intelligence.urls")),
     path("linkage/", include("cairn.linkage.urls")),
     path("networks/", include("cairn.networks.urls")),
+    path("investigations/", include("cairn.investigations.urls")),
     path("reference/", include("cairn.youngpeople.views.reference")),
     path("api/v1/", api.urls),
 ]

@@ -25,6 +25,7 @@ def cairn(request: HttpRequest) -> dict[str, Any]:
             links.append(("Intelligence", "/intelligence/", "/intelligence/"))
             links.append(("Entity resolution", "/linkage/", "/linkage/"))
             links.append(("Networks", "/networks/", "/networks/"))
+            links.append(("Investigations", "/investigations/", "/investigations/"))
         if user.can(Perm.VIEW_AUDIT):
             links.append(("Audit", "/audit/", "/audit/"))
         if user.can(Perm.REVIEW_BREAK_GLASS):

@@ -212,4 +212,4 @@ class Offence(models.Model):
         ordering = ["incident", "id"]
 
     def __str__(self) -> str:
-        return self.get_category_display()
+        return f"{self.incident}: {self.get_category_display()}"

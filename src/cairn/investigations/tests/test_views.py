@@ -1,0 +1,213 @@
+"""The investigation pages: building a case, bad input refused with a 4xx and nothing saved,
+restricted stubs for young people the user may not see, and the audited case summary PDF."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from cairn.access.models import Team, User
+from cairn.access.permissions import Role
+from cairn.audit.models import Action, AuditEntry
+from cairn.investigations.models import EvidenceItem, Investigation, Outcome, Victim
+from cairn.investigations.tests.factories import (
+    EvidenceItemFactory,
+    IncidentFactory,
+    InvestigationFactory,
+    PoliceTeamFactory,
+    SuspectFactory,
+    VictimFactory,
+    evidence_type,
+)
+from cairn.youngpeople.tests.factories import YoungPersonFactory
+
+pytestmark = pytest.mark.django_db
+SignIn = Callable[[User], Client]
+
+
+@pytest.fixture
+def police_team() -> Team:
+    return PoliceTeamFactory()
+
+
+@pytest.fixture
+def investigator(make_user: Callable[..., User], police_team: Team) -> User:
+    return make_user(Role.INVESTIGATOR, team=police_team)
+
+
+@pytest.fixture
+def client(sign_in: SignIn, investigator: User) -> Client:
+    return sign_in(investigator)
+
+
+@pytest.fixture
+def investigation(police_team: Team) -> Investigation:
+    return InvestigationFactory(team=police_team, operation_name="Operation Synthetic Kestrel")
+
+
+def test_an_investigator_opens_an_investigation_for_their_team(
+    client: Client, police_team: Team, investigator: User
+) -> None:
+    response = client.post(
+        reverse("investigations:create"),
+        {
+            "team": police_team.pk,
+            "operation_name": "Operation Synthetic Lapwing",
+            "offence_types": ["sexual_grooming", "child_sexual_exploitation"],
+            "officer_in_charge": investigator.pk,
+            "status": "open",
+            "started_on": "2025-02-03",
+        },
+    )
+    investigation = Investigation.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == investigation.get_absolute_url()
+    page = client.get(investigation.get_absolute_url()).content.decode()
+    assert "Operation Synthetic Lapwing" in page
+    assert "Meeting a child following sexual grooming (Sexual Offences Act 2003, s.15)" in page
+
+
+def test_a_form_without_offences_is_refused_with_a_message(
+    client: Client, police_team: Team
+) -> None:
+    response = client.post(
+        reverse("investigations:create"),
+        {"team": police_team.pk, "operation_name": "Operation X", "status": "open"},
+    )
+    assert response.status_code == 400
+    assert "Select offences investigated" in response.content.decode()
+    assert not Investigation.objects.exists()
+
+
+def test_evidence_naming_a_suspect_of_another_investigation_is_refused(
+    client: Client, investigation: Investigation
+) -> None:
+    stranger = SuspectFactory()
+    response = client.post(
+        reverse("investigations:evidence-add", args=[investigation.pk]),
+        {
+            "evidence_type": evidence_type("anpr").pk,
+            "source": "police",
+            "status": "obtained",
+            "suspects": [stranger.pk],
+        },
+    )
+    assert response.status_code == 400
+    assert "There is a problem" in response.content.decode()
+    assert not EvidenceItem.objects.exists()
+
+
+def test_an_outcome_type_outside_0_to_22_is_refused_on_the_page(
+    client: Client, investigation: Investigation
+) -> None:
+    suspect = SuspectFactory(investigation=investigation)
+    response = client.post(
+        reverse("investigations:outcome-add", args=[investigation.pk]),
+        {"suspect": suspect.pk, "outcome_type": "23"},
+    )
+    assert response.status_code == 400
+    assert not Outcome.objects.exists()
+
+
+def test_a_court_result_before_the_charge_is_refused_on_the_page(
+    client: Client, investigation: Investigation
+) -> None:
+    suspect = SuspectFactory(investigation=investigation)
+    response = client.post(
+        reverse("investigations:outcome-add", args=[investigation.pk]),
+        {
+            "suspect": suspect.pk,
+            "outcome_type": "1",
+            "charging_decision": "charged",
+            "charging_decision_on": "2025-05-01",
+            "court_result": "convicted",
+            "court_result_on": "2025-04-01",
+        },
+    )
+    assert response.status_code == 400
+    assert "The court result must not be before the charge" in response.content.decode()
+    assert not Outcome.objects.exists()
+
+
+def test_an_outcome_is_recorded_and_counted(client: Client, investigation: Investigation) -> None:
+    suspect = SuspectFactory(investigation=investigation)
+    response = client.post(
+        reverse("investigations:outcome-add", args=[investigation.pk]),
+        {"suspect": suspect.pk, "outcome_type": "16", "decided_on": "2025-06-01"},
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("investigations:outcomes", args=[investigation.pk]))
+    assert "16: Evidential difficulties" in page.content.decode()
+
+
+def test_a_victim_linked_to_a_record_the_user_cannot_see_is_refused(
+    client: Client, investigation: Investigation
+) -> None:
+    unseen = YoungPersonFactory()
+    response = client.post(
+        reverse("investigations:victim-add", args=[investigation.pk]),
+        {"name_as_recorded": "Synthetic Child", "young_person": unseen.reference, "sex": "female"},
+    )
+    assert response.status_code == 400
+    assert "You can link only records you are allowed to see" in response.content.decode()
+    assert not Victim.objects.exists()
+
+
+def test_a_victim_whose_record_the_user_cannot_see_shows_as_a_restricted_stub(
+    client: Client, investigation: Investigation
+) -> None:
+    unseen = YoungPersonFactory(given_name="Hiddenname")
+    VictimFactory(investigation=investigation, young_person=unseen, name_as_recorded="As recorded")
+    page = client.get(investigation.get_absolute_url()).content.decode()
+    assert unseen.reference in page
+    assert "Restricted" in page
+    assert "Hiddenname" not in page
+    assert unseen.get_absolute_url() not in page
+
+
+def test_the_matrix_page_says_in_words_whether_a_suspect_is_corroborated(
+    client: Client, investigation: Investigation
+) -> None:
+    suspect = SuspectFactory(investigation=investigation, name_as_recorded="Synthetic Adult")
+    incident = IncidentFactory(investigation=investigation, suspects=[suspect])
+    EvidenceItemFactory(investigation=investigation, suspects=[suspect], incidents=[incident])
+    page = client.get(reverse("investigations:matrix", args=[investigation.pk])).content.decode()
+    assert 'data-suspect-status="child_only"' in page
+    assert "Rests on the child&#x27;s account" in page
+
+
+def test_the_case_summary_pdf_is_audited_as_a_disclosure_to_its_recipient(
+    client: Client, investigation: Investigation, investigator: User
+) -> None:
+    suspect = SuspectFactory(investigation=investigation)
+    incident = IncidentFactory(investigation=investigation, suspects=[suspect])
+    EvidenceItemFactory(investigation=investigation, suspects=[suspect], incidents=[incident])
+    response = client.post(
+        reverse("investigations:summary", args=[investigation.pk]),
+        {"recipient": "Charging advice meeting, Crown Prosecution Service"},
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    entry = AuditEntry.objects.get(user=investigator, action=Action.DISCLOSURE)
+    assert entry.record_ids == [str(investigation.pk)]
+    assert entry.detail["recipient"] == "Charging advice meeting, Crown Prosecution Service"
+
+
+def test_the_case_summary_needs_a_recipient(client: Client, investigation: Investigation) -> None:
+    response = client.post(reverse("investigations:summary", args=[investigation.pk]), {})
+    assert response.status_code == 400
+    assert not AuditEntry.objects.filter(action=Action.DISCLOSURE).exists()
+
+
+def test_the_list_shows_the_teams_investigations_in_a_fixed_number_of_queries(
+    client: Client, police_team: Team, django_assert_max_num_queries
+) -> None:
+    InvestigationFactory.create_batch(5, team=police_team, started_on=date(2025, 1, 1))
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("investigations:list"))
+    assert response.content.decode().count("Operation Synthetic") == 5

@@ -1,0 +1,122 @@
+"""What every investigation page shares: opening it through the access layer, and one-form pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from cairn.access.actor import Actor
+from cairn.access.permissions import Perm
+from cairn.access.queries import RecordNotFound, RecordRestricted
+from cairn.core.forms import add_service_errors
+from cairn.core.http import AuthenticatedRequest
+from cairn.investigations.models import Investigation
+from cairn.investigations.queries import investigation_open
+from cairn.youngpeople.views.common import render_form, require_casework
+
+InvestigationView = Callable[..., HttpResponse]
+
+
+def posted(request: AuthenticatedRequest) -> Any:
+    """The submitted data, even when empty (an empty form must still show its errors)."""
+    return request.POST if request.method == "POST" else None
+
+
+def require_investigations(request: AuthenticatedRequest, *, edit: bool = False) -> None:
+    require_casework(request)
+    if edit and not request.user.can(Perm.EDIT_INVESTIGATIONS):
+        raise PermissionDenied("Your role cannot change investigations.")
+
+
+def investigation_page(
+    purpose: str, *, edit: bool = False
+) -> Callable[[InvestigationView], InvestigationView]:
+    """Open the investigation named by `pk` through the access layer (audited as `purpose`) and
+    pass it to the view; someone without need-to-know gets the restricted stub (403)."""
+
+    def decorate(view: InvestigationView) -> InvestigationView:
+        @login_required
+        @wraps(view)
+        def wrapped(
+            request: AuthenticatedRequest, pk: int, *args: Any, **kwargs: Any
+        ) -> HttpResponse:
+            require_investigations(request, edit=edit)
+            try:
+                investigation = investigation_open(Actor.from_request(request), pk, purpose=purpose)
+            except RecordNotFound as error:
+                raise Http404(str(error)) from error
+            except RecordRestricted as restricted:
+                return render(
+                    request, "access/restricted.html", {"stub": restricted.stub}, status=403
+                )
+            return view(request, investigation, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def page_context(
+    request: AuthenticatedRequest, investigation: Investigation, section: str, **extra: Any
+) -> dict[str, Any]:
+    return {
+        "investigation": investigation,
+        "section": section,
+        "can_edit": request.user.can(Perm.EDIT_INVESTIGATIONS),
+        **extra,
+    }
+
+
+Save = Callable[[Actor, Investigation, dict[str, Any]], Any]
+
+
+def form_page(
+    *,
+    purpose: str,
+    form_class: type[forms.Form],
+    title: str,
+    section: str,
+    save: Save,
+    done: str,
+    with_investigation: bool = False,
+) -> InvestigationView:
+    """A page with one form that calls one service, then returns to the section's page."""
+
+    @investigation_page(purpose, edit=True)
+    @require_http_methods(["GET", "POST"])
+    def view(request: AuthenticatedRequest, investigation: Investigation) -> HttpResponse:
+        kwargs: dict[str, Any] = {"investigation": investigation} if with_investigation else {}
+        form = form_class(posted(request), **kwargs)
+        if request.method == "POST" and form.is_valid():
+            try:
+                save(Actor.from_request(request), investigation, form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, done)
+                return redirect(section_url(investigation, section))
+        context = page_context(request, investigation, section, form=form, title=title)
+        return render_form(request, "investigations/form.html", context)
+
+    return view
+
+
+def section_url(investigation: Investigation, section: str) -> str:
+    names = {
+        "overview": "investigations:detail",
+        "incidents": "investigations:incidents",
+        "evidence": "investigations:evidence",
+        "matrix": "investigations:matrix",
+        "outcomes": "investigations:outcomes",
+    }
+    return reverse(names[section], args=[investigation.pk])
