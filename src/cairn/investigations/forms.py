@@ -134,6 +134,14 @@ class VictimForm(GovukForm):
     )
 
 
+class VictimEditForm(VictimForm):
+    """A victim's details as recorded; the link to a young person is made when adding them."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["young_person"]
+
+
 class SuspectForm(GovukForm):
     name_as_recorded = forms.CharField(label="Name as recorded", max_length=200)
     date_of_birth = forms.DateField(label="Date of birth", widget=DATE, required=False)
@@ -306,6 +314,15 @@ class OutcomeForm(GovukForm):
         outcome = self.fields["outcome_type"]
         assert isinstance(outcome, forms.TypedChoiceField)
         outcome.choices = [(kind.number, str(kind)) for kind in OutcomeType.objects.all()]
+
+
+class OutcomeEditForm(OutcomeForm):
+    """An outcome's decision and results; its suspect and offence stay as recorded."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["suspect"]
+        del self.fields["offence"]
 
 
 class SummaryForm(GovukForm):

@@ -13,7 +13,9 @@ from cairn.investigations.services.investigation import (
     key_date_add,
     offence_add,
     suspect_add,
+    suspect_update,
     victim_add,
+    victim_update,
     witness_add,
 )
 from cairn.investigations.services.outcome import outcome_record, outcome_update
@@ -31,6 +33,8 @@ __all__ = [
     "outcome_record",
     "outcome_update",
     "suspect_add",
+    "suspect_update",
     "victim_add",
+    "victim_update",
     "witness_add",
 ]

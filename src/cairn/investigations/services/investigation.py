@@ -163,6 +163,71 @@ def _check_sex(sex: str) -> None:
         raise ValidationError({"sex": "Choose female, male or not known"})
 
 
+def _check_victim(victim: Victim) -> None:
+    victim.name_as_recorded = require_text(
+        victim.name_as_recorded, "name_as_recorded", "Enter the name as recorded"
+    )
+    _check_sex(victim.sex)
+    errors: dict[str, str] = {}
+    if victim.age_at_offence is not None and not 0 <= victim.age_at_offence < 18:
+        errors["age_at_offence"] = "A child victim's age at the offence must be under 18"
+    if victim.withdrew_on and victim.supports_prosecution:
+        errors["withdrew_on"] = "A victim who withdrew does not support the prosecution"
+    if errors:
+        raise ValidationError(errors)
+
+
+VICTIM_FIELDS = (
+    "name_as_recorded",
+    "age_at_offence",
+    "sex",
+    "supports_prosecution",
+    "withdrew_on",
+    "abe_interview_on",
+)
+SUSPECT_FIELDS = ("name_as_recorded", "date_of_birth", "estimated_age", "sex", "arrested_on")
+
+
+def _update_entry(
+    actor: Actor, entry: Victim | Suspect, fields: tuple[str, ...], changes: dict[str, Any]
+) -> None:
+    """Change a victim's or suspect's details as recorded; one alteration entry."""
+    investigation = entry.investigation
+    require_investigator(actor, investigation)
+    unknown = set(changes) - set(fields)
+    if unknown:
+        raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    changed = [name for name, value in changes.items() if getattr(entry, name) != value]
+    for name in changed:
+        setattr(entry, name, changes[name])
+    if isinstance(entry, Victim):
+        _check_victim(entry)
+    else:
+        _check_suspect(entry)
+    if not changed:
+        return
+    kind = type(entry).__name__.lower()
+    with transaction.atomic():
+        entry.save(update_fields=changed)
+        audit_investigation(
+            actor,
+            investigation,
+            Action.ALTERATION,
+            f"Changed {kind}",
+            **{kind: entry.pk, "fields": changed},
+        )
+
+
+def victim_update(actor: Actor, *, victim: Victim, **changes: Any) -> Victim:
+    _update_entry(actor, victim, VICTIM_FIELDS, changes)
+    return victim
+
+
+def suspect_update(actor: Actor, *, suspect: Suspect, **changes: Any) -> Suspect:
+    _update_entry(actor, suspect, SUSPECT_FIELDS, changes)
+    return suspect
+
+
 def victim_add(
     actor: Actor,
     *,
@@ -179,19 +244,10 @@ def victim_add(
     """Name a child as a victim; their record is linked only if the actor may see it."""
     require_investigator(actor, investigation)
     require_visible(actor, young_person, "young_person")
-    name = require_text(name_as_recorded, "name_as_recorded", "Enter the name as recorded")
-    _check_sex(sex)
-    errors: dict[str, str] = {}
-    if age_at_offence is not None and not 0 <= age_at_offence < 18:
-        errors["age_at_offence"] = "A child victim's age at the offence must be under 18"
-    if withdrew_on and supports_prosecution:
-        errors["withdrew_on"] = "A victim who withdrew does not support the prosecution"
-    if errors:
-        raise ValidationError(errors)
     victim = Victim(
         investigation=investigation,
         young_person=young_person,
-        name_as_recorded=name,
+        name_as_recorded=name_as_recorded,
         age_at_offence=age_at_offence,
         sex=sex,
         supports_prosecution=supports_prosecution,
@@ -199,6 +255,7 @@ def victim_add(
         abe_interview_on=abe_interview_on,
         external_id=external_id,
     )
+    _check_victim(victim)
     with transaction.atomic():
         victim.save()
         audit_investigation(
@@ -210,6 +267,17 @@ def victim_add(
             young_person=young_person.pk if young_person else None,
         )
     return victim
+
+
+def _check_suspect(suspect: Suspect) -> None:
+    suspect.name_as_recorded = require_text(
+        suspect.name_as_recorded, "name_as_recorded", "Enter the name as recorded"
+    )
+    _check_sex(suspect.sex)
+    if suspect.date_of_birth and suspect.date_of_birth > timezone.localdate():
+        raise ValidationError({"date_of_birth": "Date of birth must be in the past"})
+    if suspect.estimated_age is not None and not 10 <= suspect.estimated_age < 120:
+        raise ValidationError({"estimated_age": "Enter an age from 10 to 119"})
 
 
 def suspect_add(
@@ -225,22 +293,17 @@ def suspect_add(
     external_id: str = "",
 ) -> Suspect:
     require_investigator(actor, investigation)
-    name = require_text(name_as_recorded, "name_as_recorded", "Enter the name as recorded")
-    _check_sex(sex)
-    if date_of_birth and date_of_birth > timezone.localdate():
-        raise ValidationError({"date_of_birth": "Date of birth must be in the past"})
-    if estimated_age is not None and not 10 <= estimated_age < 120:
-        raise ValidationError({"estimated_age": "Enter an age from 10 to 119"})
     suspect = Suspect(
         investigation=investigation,
         person=person,
-        name_as_recorded=name,
+        name_as_recorded=name_as_recorded,
         date_of_birth=date_of_birth,
         estimated_age=estimated_age,
         sex=sex,
         arrested_on=arrested_on,
         external_id=external_id,
     )
+    _check_suspect(suspect)
     with transaction.atomic():
         suspect.save()
         audit_investigation(

@@ -149,3 +149,32 @@ def test_investigators_and_managers_of_the_team_may_read_and_change(
     )
     assert response.status_code == 302
     assert EvidenceItem.objects.count() == 2
+
+
+def test_entry_pages_follow_the_same_rules(
+    make_user: Callable[..., User], sign_in: SignIn, police_team: Team, case: Investigation
+) -> None:
+    suspect = case.suspects.get()
+    item = case.evidence_items.get()
+    pages = [
+        ("suspect-update", suspect.pk),
+        ("evidence-update", item.pk),
+        ("evidence-status", item.pk),
+        ("evidence-independence", item.pk),
+    ]
+    expected = {
+        make_user(Role.INVESTIGATOR, team=police_team): 200,
+        make_user(Role.PRACTITIONER, team=police_team): 403,
+        make_user(Role.INVESTIGATOR): 403,
+        make_user(Role.AUDITOR, team=police_team): 403,
+    }
+    for user, status in expected.items():
+        client = sign_in(user)
+        for name, entry in pages:
+            url = reverse(f"investigations:{name}", args=[case.pk, entry])
+            assert client.get(url).status_code == status, (user.roles, name)
+    outsider = sign_in(make_user(Role.INVESTIGATOR))
+    url = reverse("investigations:evidence-status", args=[case.pk, item.pk])
+    assert outsider.post(url, {"status": "served"}).status_code == 403
+    item.refresh_from_db()
+    assert item.status != "served"

@@ -26,6 +26,7 @@ from cairn.investigations.services import (
     evidence_override_independence,
     investigation_create,
     outcome_record,
+    suspect_update,
     victim_add,
 )
 from cairn.investigations.tests.factories import (
@@ -250,3 +251,14 @@ def test_someone_outside_the_team_cannot_add_evidence(make_user, investigation):
             status=EvidenceStatus.REQUESTED,
         )
     assert not EvidenceItem.objects.exists()
+
+
+def test_changing_a_suspect_records_one_alteration_naming_the_fields(investigator, investigation):
+    suspect = SuspectFactory(investigation=investigation, arrested_on=None)
+    before = AuditEntry.objects.count()
+    suspect_update(Actor(user=investigator), suspect=suspect, arrested_on=date(2025, 4, 2))
+    suspect.refresh_from_db()
+    assert suspect.arrested_on == date(2025, 4, 2)
+    entry = AuditEntry.objects.order_by("-pk").first()
+    assert AuditEntry.objects.count() == before + 1
+    assert (entry.action, entry.detail["fields"]) == (Action.ALTERATION, ["arrested_on"])

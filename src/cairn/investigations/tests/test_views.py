@@ -18,6 +18,7 @@ from cairn.investigations.tests.factories import (
     EvidenceItemFactory,
     IncidentFactory,
     InvestigationFactory,
+    OutcomeFactory,
     PoliceTeamFactory,
     SuspectFactory,
     VictimFactory,
@@ -211,3 +212,57 @@ def test_the_list_shows_the_teams_investigations_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(20):
         response = client.get(reverse("investigations:list"))
     assert response.content.decode().count("Operation Synthetic") == 5
+
+
+def test_a_victims_details_are_changed_and_a_bad_change_saves_nothing(
+    client: Client, investigation: Investigation
+) -> None:
+    victim = VictimFactory(investigation=investigation, supports_prosecution=True)
+    url = reverse("investigations:victim-update", args=[investigation.pk, victim.pk])
+    form = {"name_as_recorded": victim.name_as_recorded, "sex": "female"}
+
+    refused = client.post(url, form | {"supports_prosecution": "true", "withdrew_on": "2025-03-01"})
+
+    assert refused.status_code == 400
+    assert "A victim who withdrew does not support the prosecution" in refused.content.decode()
+    victim.refresh_from_db()
+    assert victim.withdrew_on is None
+    accepted = client.post(
+        url, form | {"supports_prosecution": "false", "withdrew_on": "2025-03-01"}
+    )
+    assert accepted.status_code == 302
+    victim.refresh_from_db()
+    assert (victim.supports_prosecution, victim.withdrew_on) == (False, date(2025, 3, 1))
+
+
+def test_an_entry_of_another_investigation_cannot_be_changed_through_this_one(
+    client: Client, investigation: Investigation
+) -> None:
+    elsewhere = SuspectFactory()
+    url = reverse("investigations:suspect-update", args=[investigation.pk, elsewhere.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"name_as_recorded": "Changed", "sex": "male"}).status_code == 404
+    elsewhere.refresh_from_db()
+    assert elsewhere.name_as_recorded != "Changed"
+
+
+def test_an_outcome_is_changed_to_a_court_result(
+    client: Client, investigation: Investigation
+) -> None:
+    suspect = SuspectFactory(investigation=investigation)
+    outcome = OutcomeFactory(suspect=suspect, number=1)
+    url = reverse("investigations:outcome-update", args=[investigation.pk, outcome.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "outcome_type": "1",
+            "charging_decision": "charged",
+            "charging_decision_on": "2025-05-01",
+            "court_result": "convicted",
+            "court_result_on": "2025-09-01",
+        },
+    )
+    assert response.status_code == 302
+    outcome.refresh_from_db()
+    assert (outcome.court_result, outcome.court_result_on) == ("convicted", date(2025, 9, 1))

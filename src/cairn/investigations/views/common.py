@@ -10,8 +10,9 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
@@ -80,6 +81,31 @@ def page_context(
 Save = Callable[[Actor, Investigation, dict[str, Any]], Any]
 
 
+def _handle_form(
+    request: AuthenticatedRequest,
+    investigation: Investigation,
+    form: forms.Form,
+    save: Callable[[Actor, dict[str, Any]], Any],
+    *,
+    done: str,
+    section: str,
+    template: str,
+    **context: Any,
+) -> HttpResponse:
+    """Call the service with a valid form and return to the section, or show the errors (400)."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(Actor.from_request(request), form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect(section_url(investigation, section))
+    return render_form(
+        request, template, page_context(request, investigation, section, form=form, **context)
+    )
+
+
 def form_page(
     *,
     purpose: str,
@@ -97,16 +123,54 @@ def form_page(
     def view(request: AuthenticatedRequest, investigation: Investigation) -> HttpResponse:
         kwargs: dict[str, Any] = {"investigation": investigation} if with_investigation else {}
         form = form_class(posted(request), **kwargs)
-        if request.method == "POST" and form.is_valid():
-            try:
-                save(Actor.from_request(request), investigation, form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, done)
-                return redirect(section_url(investigation, section))
-        context = page_context(request, investigation, section, form=form, title=title)
-        return render_form(request, "investigations/form.html", context)
+        return _handle_form(
+            request,
+            investigation,
+            form,
+            lambda actor, data: save(actor, investigation, data),
+            done=done,
+            section=section,
+            template="investigations/form.html",
+            title=title,
+        )
+
+    return view
+
+
+def entry_form_page(
+    *,
+    purpose: str,
+    model: type[Model],
+    form_class: type[forms.Form],
+    title: str,
+    section: str,
+    save: Callable[[Actor, Any, dict[str, Any]], Any],
+    initial: Callable[[Any], dict[str, Any]],
+    done: str,
+    with_investigation: bool = False,
+    template: str = "investigations/form.html",
+) -> InvestigationView:
+    """A page with one form about one entry of the investigation (a victim, an item...)."""
+
+    @investigation_page(purpose, edit=True)
+    @require_http_methods(["GET", "POST"])
+    def view(
+        request: AuthenticatedRequest, investigation: Investigation, entry_pk: int
+    ) -> HttpResponse:
+        entry = get_object_or_404(model, pk=entry_pk, investigation=investigation)
+        kwargs: dict[str, Any] = {"investigation": investigation} if with_investigation else {}
+        form = form_class(posted(request), initial=initial(entry), **kwargs)
+        return _handle_form(
+            request,
+            investigation,
+            form,
+            lambda actor, data: save(actor, entry, data),
+            done=done,
+            section=section,
+            template=template,
+            title=title,
+            item=entry,
+        )
 
     return view
 

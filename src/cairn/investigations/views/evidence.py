@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
@@ -28,11 +25,11 @@ from cairn.investigations.matrix import evidence_matrix
 from cairn.investigations.models import EvidenceItem, Investigation
 from cairn.investigations.summary import case_summary_pdf
 from cairn.investigations.views.common import (
+    entry_form_page,
     form_page,
     investigation_page,
     page_context,
     posted,
-    section_url,
 )
 from cairn.youngpeople.views.common import render_form
 
@@ -97,38 +94,13 @@ evidence_add = form_page(
 )
 
 
-def _item_page(
-    *, purpose: str, form_class: type[Any], title: str, done: str, save: Any, initial: Any
-) -> Any:
-    """A form about one evidence item of the investigation."""
-
-    @investigation_page(purpose, edit=True)
-    @require_http_methods(["GET", "POST"])
-    def view(
-        request: AuthenticatedRequest, investigation: Investigation, item_pk: int
-    ) -> HttpResponse:
-        item = get_object_or_404(EvidenceItem, pk=item_pk, investigation=investigation)
-        kwargs = {"investigation": investigation} if form_class is EvidenceEditForm else {}
-        form = form_class(posted(request), initial=initial(item), **kwargs)
-        if request.method == "POST" and form.is_valid():
-            try:
-                save(Actor.from_request(request), item, form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, done)
-                return redirect(section_url(investigation, "evidence"))
-        context = page_context(
-            request, investigation, "evidence", form=form, title=title, item=item
-        )
-        return render_form(request, "investigations/evidence_form.html", context)
-
-    return view
-
-
-evidence_update = _item_page(
+evidence_update = entry_form_page(
+    model=EvidenceItem,
+    section="evidence",
+    template="investigations/evidence_form.html",
     purpose="Opened investigation to change evidence",
     form_class=EvidenceEditForm,
+    with_investigation=True,
     title="Change an evidence item",
     done="Evidence item changed.",
     save=lambda actor, item, data: services.evidence_update(actor, item=item, **data),
@@ -140,7 +112,10 @@ evidence_update = _item_page(
         "incidents": list(item.incidents.all()),
     },
 )
-evidence_status = _item_page(
+evidence_status = entry_form_page(
+    model=EvidenceItem,
+    section="evidence",
+    template="investigations/evidence_form.html",
     purpose="Opened investigation to change an evidence status",
     form_class=EvidenceStatusForm,
     title="Change the evidence status",
@@ -148,7 +123,10 @@ evidence_status = _item_page(
     save=lambda actor, item, data: services.evidence_set_status(actor, item=item, **data),
     initial=lambda item: {"status": item.status},
 )
-evidence_independence = _item_page(
+evidence_independence = entry_form_page(
+    model=EvidenceItem,
+    section="evidence",
+    template="investigations/evidence_form.html",
     purpose="Opened investigation to judge evidence independence",
     form_class=IndependenceForm,
     title="Is this item independent of the child's account?",
@@ -200,10 +178,10 @@ urlpatterns = [
     path("<int:pk>/offences/new/", offence_add, name="offence-add"),
     path("<int:pk>/evidence/", evidence_list, name="evidence"),
     path("<int:pk>/evidence/new/", evidence_add, name="evidence-add"),
-    path("<int:pk>/evidence/<int:item_pk>/edit/", evidence_update, name="evidence-update"),
-    path("<int:pk>/evidence/<int:item_pk>/status/", evidence_status, name="evidence-status"),
+    path("<int:pk>/evidence/<int:entry_pk>/edit/", evidence_update, name="evidence-update"),
+    path("<int:pk>/evidence/<int:entry_pk>/status/", evidence_status, name="evidence-status"),
     path(
-        "<int:pk>/evidence/<int:item_pk>/independence/",
+        "<int:pk>/evidence/<int:entry_pk>/independence/",
         evidence_independence,
         name="evidence-independence",
     ),

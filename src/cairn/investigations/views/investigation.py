@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -25,13 +26,19 @@ from cairn.investigations.forms import (
     InvestigationForm,
     KeyDateForm,
     SuspectForm,
+    VictimEditForm,
     VictimForm,
     WitnessForm,
 )
-from cairn.investigations.models import Investigation
+from cairn.investigations.models import Investigation, Suspect, Victim
 from cairn.investigations.queries import investigations_list, linked_people
-from cairn.investigations.services.investigation import INVESTIGATION_FIELDS
+from cairn.investigations.services.investigation import (
+    INVESTIGATION_FIELDS,
+    SUSPECT_FIELDS,
+    VICTIM_FIELDS,
+)
 from cairn.investigations.views.common import (
+    entry_form_page,
     form_page,
     investigation_page,
     page_context,
@@ -210,6 +217,32 @@ witness_add = form_page(
     done="Witness added.",
 )
 
+
+def _details(fields: tuple[str, ...]) -> Callable[[Any], dict[str, Any]]:
+    return lambda entry: {name: getattr(entry, name) for name in fields}
+
+
+victim_update = entry_form_page(
+    purpose="Opened investigation to change a victim",
+    model=Victim,
+    form_class=VictimEditForm,
+    title="Change a victim's details",
+    section="overview",
+    save=lambda actor, victim, data: services.victim_update(actor, victim=victim, **data),
+    initial=_details(VICTIM_FIELDS),
+    done="Victim's details changed.",
+)
+suspect_update = entry_form_page(
+    purpose="Opened investigation to change a suspect",
+    model=Suspect,
+    form_class=SuspectForm,
+    title="Change a suspect's details",
+    section="overview",
+    save=lambda actor, suspect, data: services.suspect_update(actor, suspect=suspect, **data),
+    initial=_details(SUSPECT_FIELDS),
+    done="Suspect's details changed.",
+)
+
 urlpatterns = [
     path("", investigation_list, name="list"),
     path("new/", investigation_create, name="create"),
@@ -219,4 +252,6 @@ urlpatterns = [
     path("<int:pk>/victims/new/", victim_add, name="victim-add"),
     path("<int:pk>/suspects/new/", suspect_add, name="suspect-add"),
     path("<int:pk>/witnesses/new/", witness_add, name="witness-add"),
+    path("<int:pk>/victims/<int:entry_pk>/edit/", victim_update, name="victim-update"),
+    path("<int:pk>/suspects/<int:entry_pk>/edit/", suspect_update, name="suspect-update"),
 ]
