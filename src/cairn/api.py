@@ -143,6 +143,7 @@ def _register() -> None:
     from cairn.access.api import router as access_router
     from cairn.audit.api import router as audit_router
     from cairn.intelligence.api import router as intelligence_router
+    from cairn.investigations.api import router as investigations_router
     from cairn.linkage.api import router as linkage_router
     from cairn.networks.api import router as networks_router
     from cairn.youngpeople.api import router as youngpeople_router
@@ -153,6 +154,7 @@ def _register() -> None:
     api.add_router("/intelligence", intelligence_router)
     api.add_router("/linkage", linkage_router)
     api.add_router("/networks", networks_router)
+    api.add_router("/investigations", investigations_router)
 
 
 _register()
