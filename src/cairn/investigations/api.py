@@ -10,14 +10,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema, Status
 
 from cairn.access.actor import Actor
 from cairn.access.models import User
-from cairn.access.permissions import Perm
 from cairn.access.queries import RecordNotFound
 from cairn.investigations import services
 from cairn.investigations.enquiry.queries import LineView, line_for, lines_of_enquiry
@@ -37,16 +36,16 @@ from cairn.investigations.models import (
 )
 from cairn.investigations.queries import investigation_open, investigations_list, linked_people
 from cairn.linkage.models import LocationEntity, PhoneEntity, VehicleEntity
+from cairn.networks.api import NodeOut
 from cairn.networks.queries import ChartNode
+from cairn.youngpeople.api.common import require_casework
 
 router = Router(tags=["investigations"])
 
 
 def _actor(request: HttpRequest) -> Actor:
-    user = request.user
-    assert isinstance(user, User)  # the API's auth classes admit only signed-in users
-    if not user.can(Perm.VIEW_PERSON_RECORDS):
-        raise PermissionDenied("Your role does not give access to person records.")
+    """As on the pages: a role without casework (administrator, auditor) is refused outright."""
+    require_casework(request)
     return Actor.from_request(request, channel="api")
 
 
@@ -431,16 +430,6 @@ def record_outcome(request: HttpRequest, pk: int, payload: OutcomeIn) -> Status[
 
 
 # Lines of enquiry -------------------------------------------------------------------------------
-
-
-class NodeOut(Schema):
-    """A node as the user may see it; a restricted one has only an opaque key."""
-
-    id: str
-    kind: str
-    label: str
-    url: str
-    restricted: bool
 
 
 class LegOut(Schema):
