@@ -16,25 +16,24 @@ and every placement carries the evidence it rests on.
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import duckdb
 import jellyfish
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
+
+from cairn.linkage.engine.model import connect
 
 # A name at least this similar (Jaro-Winkler) is a spelling of the same name, not another one.
 SIMILAR_NAME = 0.85
 # Share of age estimates of two groups that must overlap for them to be one person.
 AGES_AGREE = 0.5
 PERSON, PLACE = "person:", "place:"
-# Placement by context runs in Python over every group with a record: up to this many mentions.
-PLACE_UP_TO = 500_000
-logger = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -49,7 +48,8 @@ class _Profile:
     family: set[str] = field(default_factory=set)
     family_sounds: set[str] = field(default_factory=set)
     births: set[dt.date] = field(default_factory=set)
-    ages: list[tuple[dt.date, dt.date]] = field(default_factory=list)
+    # Each birth interval (from an age estimate) with how many members gave it.
+    ages: Counter[tuple[dt.date, dt.date]] = field(default_factory=Counter)
     refused: set[str] = field(default_factory=set)
 
     def absorb(self, other: _Profile) -> None:
@@ -61,7 +61,7 @@ class _Profile:
         self.family |= other.family
         self.family_sounds |= other.family_sounds
         self.births |= other.births
-        self.ages += other.ages
+        self.ages.update(other.ages)
         self.refused |= other.refused
 
 
@@ -113,8 +113,13 @@ def contradiction(a: _Profile, b: _Profile) -> str | None:
     ):
         return "different family names"
     if a.ages and b.ages:
-        overlapping = sum(1 for x in a.ages for y in b.ages if x[0] <= y[1] and y[0] <= x[1])
-        if overlapping < AGES_AGREE * len(a.ages) * len(b.ages):
+        overlapping = sum(
+            n * m
+            for x, n in a.ages.items()
+            for y, m in b.ages.items()
+            if x[0] <= y[1] and y[0] <= x[1]
+        )
+        if overlapping < AGES_AGREE * a.ages.total() * b.ages.total():
             return "ages too far apart"
     return None
 
@@ -141,30 +146,42 @@ _PROFILE_COLUMNS = (
 
 
 class _Profiles(dict[str, _Profile]):
-    """Each mention's profile, made only when a merge first asks for it: at national scale
-    most mentions are never in a strong pair, and a million profiles would not fit."""
+    """Each group's profile, made only when a merge first asks for it: at national scale
+    most mentions are never in a strong pair, and a million profiles would not fit.
 
-    def __init__(self, table: pa.Table, cannot_link: Iterable[tuple[str, str]]) -> None:
+    A group is one mention unless `members` (group → its other mentions) says otherwise.
+    """
+
+    def __init__(
+        self,
+        table: pa.Table,
+        cannot_link: Iterable[tuple[str, str]],
+        members: dict[str, list[str]] | None = None,
+    ) -> None:
         super().__init__()
         self.ids = [str(m) for m in _column(table, "mention_id")]
         self.index = {mention: i for i, mention in enumerate(self.ids)}
-        self.columns = {
-            name: (table.column(name).combine_chunks() if name in table.column_names else None)
-            for name in _PROFILE_COLUMNS
-        }
+        self.table = table
+        self.columns: dict[str, list[Any]] = {}
         self.refused: dict[str, set[str]] = defaultdict(set)
         for a, b in cannot_link:
             self.refused[a].add(b)
             self.refused[b].add(a)
+        self.members = members or {}
 
-    def __missing__(self, mention: str) -> _Profile:
+    def _value(self, name: str, row: int) -> Any:
+        """One column's value for one mention; the column is converted whole on first use
+        (one conversion instead of one per mention asked about)."""
+        column = self.columns.get(name)
+        if column is None:
+            column = self.columns[name] = _column(self.table, name)
+        return column[row]
+
+    def of_mention(self, mention: str) -> _Profile:
         row = self.index[mention]
-        value = {
-            name: None if column is None else column[row].as_py()
-            for name, column in self.columns.items()
-        }
+        value = {name: self._value(name, row) for name in _PROFILE_COLUMNS}
         born_from, born_to = value["born_from"], value["born_to"]
-        profile = _Profile(
+        return _Profile(
             members=[mention],
             sexes={value["sex"]} if value["sex"] else set(),
             descriptors=set(value["descriptors"] or ()),
@@ -173,10 +190,15 @@ class _Profiles(dict[str, _Profile]):
             family={value["family_name"]} if value["family_name"] else set(),
             family_sounds={value["family_metaphone"]} if value["family_metaphone"] else set(),
             births={value["date_of_birth"]} if value["date_of_birth"] else set(),
-            ages=[(born_from, born_to)] if born_from and born_to else [],
+            ages=Counter([(born_from, born_to)] if born_from and born_to else []),
             refused=set(self.refused.get(mention, ())),
         )
-        self[mention] = profile
+
+    def __missing__(self, group: str) -> _Profile:
+        profile = self.of_mention(group)
+        for other in self.members.pop(group, ()):
+            profile.absorb(self.of_mention(other))
+        self[group] = profile
         return profile
 
 
@@ -186,6 +208,23 @@ class _Groups:
     def __init__(self, profiles: _Profiles) -> None:
         self.parent = {m: m for m in profiles.ids}
         self.profiles = profiles
+
+    @classmethod
+    def of(
+        cls, entity_of: dict[str, str], table: pa.Table, cannot_link: Iterable[tuple[str, str]]
+    ) -> _Groups:
+        """The groups of an assignment (mention → entity), their profiles made only when
+        asked for. Each group's root is the mention naming its entity, or its first mention."""
+        roots: dict[str, str] = {}
+        members: dict[str, list[str]] = defaultdict(list)
+        for mention, entity in entity_of.items():
+            root = entity if entity_of.get(entity) == entity else roots.setdefault(entity, mention)
+            if mention != root:
+                members[root].append(mention)
+            roots[entity] = root
+        groups = cls(_Profiles(table, cannot_link, members))
+        groups.parent.update({m: roots[e] for m, e in entity_of.items()})
+        return groups
 
     def root(self, node: str) -> str:
         parent = self.parent
@@ -248,25 +287,106 @@ class Placement:
     shared: tuple[str, ...]
 
 
-def _contexts(
-    entity_of: dict[str, str], records: dict[str, str | None], context: dict[str, list[str]]
-) -> dict[str, Counter[str]]:
-    """Entity → what its mentions' records name besides it: other entities, places, vehicles…"""
-    in_record: dict[str, list[str]] = defaultdict(list)
-    for mention, record in records.items():
-        if record:
-            in_record[record].append(mention)
-    seen: dict[str, Counter[str]] = defaultdict(Counter)
-    for mentions in in_record.values():
-        things = context.get(mentions[0], [])
-        for mention in mentions:
-            entity = entity_of[mention]
-            bag = seen[entity]
-            bag.update(things)
-            for other in mentions:
-                if entity_of[other] != entity:
-                    bag[PERSON + entity_of[other]] += 1
-    return seen
+# What each entity's records name besides it (other entities as "person:<entity>", places,
+# vehicles, phones), and how rare each thing is: the log of the entities with any record over
+# those whose records name it.
+_THINGS_SQL = """
+create or replace temp table __cairn_things as
+with seen as (
+    select a.entity, m.record
+    from __cairn_assigned a join __cairn_recorded m using (mention_id)
+),
+named as (
+    select distinct record, unnest(context) as thing from __cairn_recorded
+)
+select entity, thing from (
+    select distinct s.entity, n.thing from seen s join named n using (record)
+    union
+    select distinct x.entity, 'person:' || y.entity from seen x join seen y using (record)
+    where x.entity <> y.entity
+);
+create or replace temp table __cairn_rarity as
+select thing, ln(total / count(*)) as rarity
+from __cairn_things, (
+    select count(distinct a.entity)::double as total
+    from __cairn_assigned a join __cairn_recorded m using (mention_id)
+)
+group by thing, total;
+"""
+
+# Every pair of entities sharing a person, vehicle or phone, scored by the rarity of all they
+# share (places included); only entities whose best candidate reaches `min_score`, smallest
+# groups first, each one's candidates best first.
+_CANDIDATES_SQL = """
+with candidates as (
+    select distinct l.entity, r.entity as other
+    from __cairn_things l join __cairn_things r using (thing)
+    where l.entity <> r.entity and not starts_with(l.thing, 'place:')
+),
+scored as (
+    select c.entity, c.other, sum(w.rarity) as score
+    from candidates c
+    join __cairn_things l on l.entity = c.entity
+    join __cairn_things r on r.entity = c.other and r.thing = l.thing
+    join __cairn_rarity w on w.thing = l.thing
+    group by c.entity, c.other
+),
+placeable as (
+    select entity from scored group by entity having max(score) >= $min_score
+),
+sizes as (
+    select entity, count(*) as size from __cairn_assigned
+    where entity in (select entity from placeable) group by entity
+)
+select s.entity, s.other, s.score
+from scored s join sizes z using (entity)
+order by z.size, s.entity, s.score desc, s.other
+"""
+
+_SHARED_SQL = """
+select w.entity, w.other, list(l.thing order by l.thing) as shared
+from __cairn_winners w
+join __cairn_things l on l.entity = w.entity
+join __cairn_things r on r.entity = w.other and r.thing = l.thing
+group by w.entity, w.other
+"""
+
+
+def _candidates(
+    con: duckdb.DuckDBPyConnection, entity_of: dict[str, str], min_score: float
+) -> Iterator[tuple[str, list[tuple[str, float]]]]:
+    """Each entity that may be placed, with its candidates (entity, evidence) best first."""
+    assigned = pa.table(
+        {"mention_id": list(entity_of), "entity": list(entity_of.values())},
+        schema=pa.schema([("mention_id", pa.string()), ("entity", pa.string())]),
+    )
+    con.register("__cairn_assigned", assigned)
+    try:
+        con.execute(_THINGS_SQL)
+        rows = con.sql(_CANDIDATES_SQL, params={"min_score": min_score}).to_arrow_table()
+    finally:
+        con.unregister("__cairn_assigned")
+    entities = rows.column("entity").to_pylist()
+    others = rows.column("other").to_pylist()
+    scores = rows.column("score").to_pylist()
+    start = 0
+    for end in range(1, len(entities) + 1):
+        if end == len(entities) or entities[end] != entities[start]:
+            yield entities[start], list(zip(others[start:end], scores[start:end], strict=True))
+            start = end
+
+
+def _shared(
+    con: duckdb.DuckDBPyConnection, pairs: list[tuple[str, str]]
+) -> dict[tuple[str, str], tuple[str, ...]]:
+    """What each (entity, other) pair's records both name, from the round's things."""
+    winners = pa.table({"entity": [a for a, _ in pairs], "other": [b for _, b in pairs]})
+    con.register("__cairn_winners", winners)
+    try:
+        rows = con.execute(_SHARED_SQL).fetchall()
+    finally:
+        con.unregister("__cairn_winners")
+    return {(a, b): tuple(shared) for a, b, shared in rows}
 
 
 def place_by_context(
@@ -277,6 +397,7 @@ def place_by_context(
     ahead_by: float = 2.0,
     rounds: int = 3,
     cannot_link: Iterable[tuple[str, str]] = (),
+    connection: duckdb.DuckDBPyConnection | None = None,
 ) -> tuple[dict[str, str], list[Placement]]:
     """Join groups to the one compatible entity that keeps the same company in other records.
 
@@ -286,74 +407,77 @@ def place_by_context(
     times the next candidate's, at least one shared thing is a person, vehicle or phone (a busy
     takeaway alone says little), and nothing they say contradicts. Smallest groups go first;
     repeated for `rounds` or until nothing moves.
+
+    The evidence is computed in DuckDB (`connection`, or a new in-memory one), so it scales to
+    a national re-link; only the contradiction checks of each group's best candidates run here.
     """
-    cannot = list(cannot_link)
-    groups = _Groups(_Profiles(table, cannot))
-    for mention, entity in entity_of.items():
-        groups.merge(mention, entity, force=True)
-    ids = [str(m) for m in _column(table, "mention_id")]
-    records = dict(zip(ids, _column(table, "record"), strict=True))
-    context = {m: list(c or ()) for m, c in zip(ids, _column(table, "context"), strict=True)}
+    groups = _Groups.of(entity_of, table, list(cannot_link))
+    con = connection or connect()
+    recorded = table.select(["mention_id", "record", "context"]).filter(
+        pc.is_valid(table.column("record"))
+    )
+    con.register("__cairn_recorded", recorded)
     placements: list[Placement] = []
-    for _ in range(rounds):
-        current = groups.entity_of()
-        contexts = _contexts(current, records, context)
-        holders: dict[str, set[str]] = defaultdict(set)
-        for entity, bag in contexts.items():
-            for thing in bag:
-                holders[thing].add(entity)
-        total = max(len(contexts), 1)
-        rarity = {thing: math.log(total / len(who)) for thing, who in holders.items()}
-        root_by_name = {min(p.members): root for root, p in groups.profiles.items()}
-        root_of = {entity: root_by_name.get(entity, entity) for entity in contexts}
-        moved = 0
-        for entity in sorted(contexts, key=lambda e: len(groups.profiles[root_of[e]].members)):
-            root = root_of[entity]
-            if groups.root(root) != root:
-                continue
-            bag = contexts[entity]
-            # Candidates share a person, vehicle or phone; places then add to their evidence.
-            candidates = {
-                other
-                for thing in bag
-                if not thing.startswith(PLACE)
-                for other in holders[thing]
-                if other != entity
-            }
-            ranked = []
-            named = _named(groups.profiles[root])
-            for other in candidates:
-                other_root = groups.root(root_of[other])
-                if other_root == root or contradiction(
-                    groups.profiles[root], groups.profiles[other_root]
-                ):
-                    continue
-                # A named group is never placed onto an anonymous one: the anonymous one is
-                # placed (or not) on its own evidence, against every candidate.
-                if named and not _named(groups.profiles[other_root]):
-                    continue
-                shared = sorted(t for t in bag if t in contexts[other])
-                ranked.append((sum(rarity[t] for t in shared), other, other_root, shared))
-            ranked.sort(key=lambda item: (-item[0], item[1]))
-            if not ranked:
-                continue
-            best, other, other_root, shared = ranked[0]
-            second = ranked[1][0] if len(ranked) > 1 else 0.0
-            if best < min_score or best < ahead_by * second:
-                continue
-            members = tuple(sorted(groups.profiles[root].members))
-            groups.merge(root, other_root, force=True)
-            placements.append(
-                Placement(members, other, round(best, 3), round(second, 3), tuple(sorted(shared)))
-            )
-            moved += 1
-        if not moved:
-            break
+    try:
+        for _ in range(rounds):
+            moved = _place_round(con, groups, min_score=min_score, ahead_by=ahead_by)
+            if not moved:
+                break
+            shared = _shared(con, [(entity, other) for entity, other, *_ in moved])
+            placements += [
+                Placement(members, other, round(best, 3), round(second, 3), shared[entity, other])
+                for entity, other, members, best, second in moved
+            ]
+    finally:
+        con.unregister("__cairn_recorded")
+        con.execute("drop table if exists __cairn_things; drop table if exists __cairn_rarity")
+        if connection is None:
+            con.close()
     final = groups.entity_of()
     renamed = {p.entity: final[p.entity] for p in placements}
     return final, [
         Placement(p.mentions, renamed[p.entity], p.score, p.runner_up, p.shared) for p in placements
     ]
+
+
+def _place_round(
+    con: duckdb.DuckDBPyConnection, groups: _Groups, *, min_score: float, ahead_by: float
+) -> list[tuple[str, str, tuple[str, ...], float, float]]:
+    """One round of `place_by_context`: (entity, onto entity, its mentions, evidence, next
+    candidate's evidence) for each group placed."""
+    current = groups.entity_of()
+    root_by_name = {min(p.members): root for root, p in groups.profiles.items()}
+    moved = []
+    for entity, candidates in _candidates(con, current, min_score):
+        root = root_by_name.get(entity, entity)
+        if groups.root(root) != root:
+            continue
+        profile = groups.profiles[root]
+        named = _named(profile)
+        found: list[tuple[float, str, str]] = []
+        for other, score in candidates:
+            if not found and score < min_score:
+                break
+            other_root = groups.root(root_by_name.get(other, other))
+            if other_root == root or contradiction(profile, groups.profiles[other_root]):
+                continue
+            # A named group is never placed onto an anonymous one: the anonymous one is
+            # placed (or not) on its own evidence, against every candidate.
+            if named and not _named(groups.profiles[other_root]):
+                continue
+            found.append((score, other, other_root))
+            if len(found) == 2:
+                break
+        if not found:
+            continue
+        best, other, other_root = found[0]
+        second = found[1][0] if len(found) > 1 else 0.0
+        if best < ahead_by * second:
+            continue
+        members = tuple(sorted(profile.members))
+        groups.merge(root, other_root, force=True)
+        moved.append((entity, other, members, best, second))
+    return moved
 
 
 def resolve(
@@ -363,20 +487,14 @@ def resolve(
     *,
     must_link: Iterable[tuple[str, str]] = (),
     cannot_link: Iterable[tuple[str, str]] = (),
+    connection: duckdb.DuckDBPyConnection | None = None,
 ) -> tuple[dict[str, str], list[Placement]]:
     """Scored pairs → people: `constrained_clusters`, then `place_by_context`."""
     cannot = list(cannot_link)
     entity_of = constrained_clusters(
         pairs, table, threshold, must_link=must_link, cannot_link=cannot
     )
-    if table.num_rows > PLACE_UP_TO:
-        logger.warning(
-            "Placement by context skipped: %s mentions (it runs up to %s)",
-            table.num_rows,
-            PLACE_UP_TO,
-        )
-        return entity_of, []
-    return place_by_context(entity_of, table, cannot_link=cannot)
+    return place_by_context(entity_of, table, cannot_link=cannot, connection=connection)
 
 
 def contradiction_between(table: pa.Table, left: Iterable[str], right: Iterable[str]) -> str | None:
