@@ -7,7 +7,9 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cairn.access.models import Team, User
@@ -266,3 +268,27 @@ def test_an_outcome_is_changed_to_a_court_result(
     assert response.status_code == 302
     outcome.refresh_from_db()
     assert (outcome.court_result, outcome.court_result_on) == ("convicted", date(2025, 9, 1))
+
+
+def _bigger_case(investigation: Investigation, size: int) -> None:
+    for _ in range(size):
+        suspect = SuspectFactory(investigation=investigation)
+        victim = VictimFactory(investigation=investigation, young_person=YoungPersonFactory())
+        incident = IncidentFactory(
+            investigation=investigation, suspects=[suspect], victims=[victim]
+        )
+        EvidenceItemFactory(investigation=investigation, suspects=[suspect], incidents=[incident])
+
+
+@pytest.mark.parametrize("page", ["detail", "incidents", "evidence", "matrix", "outcomes"])
+def test_each_page_costs_the_same_number_of_queries_for_a_bigger_case(
+    client: Client, investigation: Investigation, page: str, django_assert_max_num_queries
+) -> None:
+    url = reverse(f"investigations:{page}", args=[investigation.pk])
+    _bigger_case(investigation, 1)
+    client.get(url)  # warm the caches (content types, sessions)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    _bigger_case(investigation, 6)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(url).status_code == 200
