@@ -269,10 +269,23 @@ def predict(
     match weight (`weight_<name>`) — the explanation; see `explain`. Without `explanations`,
     only the first five: millions of pairs then fit in memory (a national re-link).
     """
-    predictions = model.linker.inference.predict(
-        threshold_match_probability=threshold if threshold is not None else model.thresholds.review,
-        warning_mode="never",
-    )
+    settings = model.linker._settings_obj
+    retained = settings._retain_matching_columns, settings._retain_intermediate_calculation_columns
+    if not explanations:  # no matching columns or levels carried through the scoring query
+        settings._retain_matching_columns = False
+        settings._retain_intermediate_calculation_columns = False
+    try:
+        predictions = model.linker.inference.predict(
+            threshold_match_probability=(
+                threshold if threshold is not None else model.thresholds.review
+            ),
+            warning_mode="never",
+        )
+    finally:
+        (
+            settings._retain_matching_columns,
+            settings._retain_intermediate_calculation_columns,
+        ) = retained
     if explanations:
         return _pairs_frame(model, predictions)
     try:

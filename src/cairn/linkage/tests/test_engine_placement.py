@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from cairn.linkage.engine import PersonMention, matching_table
+import pytest
+
+from cairn.linkage.engine import PersonMention, matching_table, predict
 from cairn.linkage.engine.clustering import place_by_context
 from cairn.linkage.engine.model import connect
 
@@ -116,3 +118,11 @@ def test_placement_on_a_given_connection_leaves_nothing_behind_in_it():
     assert len(placements) == 1
     assert con.sql("select count(*) from duckdb_tables()").fetchall() == before
     assert con.sql("select count(*) from duckdb_views() where not internal").fetchall() == [(0,)]
+
+
+def test_scores_without_explanations_equal_those_with_them_and_leave_the_model_explaining(model):
+    lean = predict(model, explanations=False).sort_values(["mention_id_l", "mention_id_r"])
+    full = predict(model).sort_values(["mention_id_l", "mention_id_r"])
+    assert lean["match_weight"].to_numpy() == pytest.approx(full["match_weight"].to_numpy())
+    # The model still carries its matching columns and levels for the next explanation.
+    assert "gamma_given_name" in predict(model).columns
