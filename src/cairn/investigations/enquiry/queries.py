@@ -121,7 +121,7 @@ class EnquiryView:
 
 def _lines(investigation: Investigation) -> QuerySet[LineOfEnquiry]:
     return investigation.lines_of_enquiry.select_related(
-        "suspect", "phone", "vehicle", "location", "evidence_item", "decided_by"
+        "suspect", "phone", "vehicle", "location", "evidence_item__evidence_type", "decided_by"
     ).order_by("kind", "id")
 
 

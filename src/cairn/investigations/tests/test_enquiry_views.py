@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -172,3 +173,39 @@ def test_a_line_of_another_investigation_is_not_found(
     url = reverse("investigations:enquiry-accept", args=[other.pk, line.pk])
     assert client.post(url).status_code == 404
     assert _unchanged(line)
+
+
+def test_the_list_reads_a_bounded_number_of_queries_however_many_lines(
+    line: LineOfEnquiry,
+    make_user: Callable[..., User],
+    sign_in: SignIn,
+    police_team: Team,
+    django_assert_max_num_queries: Any,
+) -> None:
+    from datetime import UTC, datetime
+
+    investigation = line.investigation
+    suspect = investigation.suspects.get()
+    victim = investigation.victims.get().young_person
+    for number in range(6):
+        resolved_report(
+            police_team,
+            at=datetime(2026, 1, 6 + number, 23, 0, tzinfo=UTC),
+            people=[suspect.person],
+            vehicles=[f"XY6{number}ZZZ"],
+            phones=[f"+44770090040{number}"],
+            young_people=[victim],
+        )
+    network_rebuild(actor=SYSTEM)
+    lines_of_enquiry_refresh(SYSTEM, investigation=investigation)
+    accepted = investigation.lines_of_enquiry.filter(kind=LineOfEnquiryKind.CALL_DATA).first()
+    assert accepted is not None
+    from cairn.investigations.enquiry.services import line_of_enquiry_accept
+
+    line_of_enquiry_accept(SYSTEM, line=accepted)
+    assert investigation.lines_of_enquiry.count() == 12  # XY65ZZZ is the first line's
+    client = sign_in(make_user(Role.INVESTIGATOR, team=police_team))
+    with django_assert_max_num_queries(40):
+        page = client.get(_urls(line)["list"])
+    assert page.status_code == 200
+    assert "XY65ZZZ" in page.content.decode()
