@@ -70,6 +70,9 @@ def _validate_investigation(investigation: Investigation) -> None:
         errors["started_on"] = "The start date must be today or in the past"
     if investigation.closed_on and investigation.closed_on < investigation.started_on:
         errors["closed_on"] = "The closing date must not be before the start date"
+    officer = investigation.officer_in_charge
+    if officer is not None and investigation.team_id not in officer.team_ids():
+        errors["officer_in_charge"] = "The officer in charge must be a member of the team"
     if errors:
         raise ValidationError(errors)
 

@@ -25,6 +25,7 @@ from cairn.investigations.services import (
     evidence_add,
     evidence_override_independence,
     investigation_create,
+    investigation_update,
     outcome_record,
     suspect_update,
     victim_add,
@@ -262,3 +263,14 @@ def test_changing_a_suspect_records_one_alteration_naming_the_fields(investigato
     entry = AuditEntry.objects.order_by("-pk").first()
     assert AuditEntry.objects.count() == before + 1
     assert (entry.action, entry.detail["fields"]) == (Action.ALTERATION, ["arrested_on"])
+
+
+def test_the_officer_in_charge_must_belong_to_the_team(make_user, investigator, investigation):
+    stranger = make_user(Role.INVESTIGATOR)
+    with pytest.raises(ValidationError) as error:
+        investigation_update(
+            Actor(user=investigator), investigation=investigation, officer_in_charge=stranger
+        )
+    assert "officer_in_charge" in error.value.message_dict
+    investigation.refresh_from_db()
+    assert investigation.officer_in_charge is None
