@@ -292,3 +292,22 @@ def test_each_page_costs_the_same_number_of_queries_for_a_bigger_case(
     _bigger_case(investigation, 6)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_mine_lists_only_investigations_where_i_am_officer_in_charge(
+    client: Client, police_team: Team, investigator: User
+) -> None:
+    InvestigationFactory(
+        team=police_team, operation_name="Operation Mine", officer_in_charge=investigator
+    )
+    InvestigationFactory(team=police_team, operation_name="Operation Colleague")
+    InvestigationFactory(team=police_team, operation_name="Operation Done", status="closed")
+
+    team_page = client.get(reverse("investigations:list")).content.decode()
+    mine_page = client.get(reverse("investigations:list") + "?show=mine").content.decode()
+    with_closed = client.get(reverse("investigations:list") + "?closed=1").content.decode()
+
+    assert "Operation Mine" in team_page and "Operation Colleague" in team_page
+    assert "Operation Done" not in team_page
+    assert "Operation Mine" in mine_page and "Operation Colleague" not in mine_page
+    assert "Operation Done" in with_closed
