@@ -143,6 +143,7 @@ def test_every_kind_of_event_can_be_chosen_in_the_filter():
         "plan",
         "case",
         "intelligence",
+        "investigation",
     ]
 
 
