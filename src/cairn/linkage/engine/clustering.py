@@ -34,6 +34,9 @@ SIMILAR_NAME = 0.85
 # Share of age estimates of two groups that must overlap for them to be one person.
 AGES_AGREE = 0.5
 PERSON, PLACE = "person:", "place:"
+# Placement by context looks at each group's best candidates only, this many: beyond them the
+# last one's evidence stands for the next candidate's (never less than it really is).
+CANDIDATES_KEPT = 10
 
 
 @dataclass(slots=True)
@@ -315,17 +318,39 @@ group by thing, total;
 """
 
 # Every pair of entities sharing a person, vehicle or phone, scored by the rarity of all they
-# share (places included); only entities whose best candidate reaches `min_score`, smallest
-# groups first, each one's candidates best first.
+# share (places included), leaving out those the round's groups already rule out (another sex,
+# nothing described in common, a named group onto an anonymous one; `contradiction` checks the
+# rest); only entities whose best candidate reaches `min_score`, smallest groups first, each
+# one's best `keep` candidates best first.
 _CANDIDATES_SQL = """
 with candidates as (
     select distinct l.entity, r.entity as other
     from __cairn_things l join __cairn_things r using (thing)
     where l.entity <> r.entity and not starts_with(l.thing, 'place:')
 ),
+traits as (
+    select a.entity,
+        list_sort(list_distinct(list(m.sex))) as sexes,
+        list_distinct(flatten(list(m.descriptors))) as descriptors,
+        bool_or(
+            m.given_name is not null or m.family_name is not null or m.date_of_birth is not null
+        ) as named
+    from __cairn_assigned a join __cairn_traits m using (mention_id)
+    where a.entity in (select entity from candidates)
+    group by a.entity
+),
+compatible as (
+    select c.* from candidates c
+    join traits l on l.entity = c.entity
+    join traits r on r.entity = c.other
+    where (len(l.sexes) = 0 or len(r.sexes) = 0 or l.sexes = r.sexes)
+        and (len(l.descriptors) = 0 or len(r.descriptors) = 0
+            or list_has_any(l.descriptors, r.descriptors))
+        and (r.named or not l.named)
+),
 scored as (
     select c.entity, c.other, sum(w.rarity) as score
-    from candidates c
+    from compatible c
     join __cairn_things l on l.entity = c.entity
     join __cairn_things r on r.entity = c.other and r.thing = l.thing
     join __cairn_rarity w on w.thing = l.thing
@@ -337,11 +362,16 @@ placeable as (
 sizes as (
     select entity, count(*) as size from __cairn_assigned
     where entity in (select entity from placeable) group by entity
+),
+best as (
+    select s.entity, s.other, s.score, z.size
+    from scored s join sizes z using (entity)
+    qualify row_number() over (partition by s.entity order by s.score desc, s.other) <= $keep
 )
-select s.entity, s.other, s.score
-from scored s join sizes z using (entity)
-order by z.size, s.entity, s.score desc, s.other
+select entity, other, score from best order by size, entity, score desc, other
 """
+
+_TRAIT_COLUMNS = ("mention_id", "sex", "descriptors", "given_name", "family_name", "date_of_birth")
 
 _SHARED_SQL = """
 select w.entity, w.other, list(l.thing order by l.thing) as shared
@@ -363,7 +393,9 @@ def _candidates(
     con.register("__cairn_assigned", assigned)
     try:
         con.execute(_THINGS_SQL)
-        rows = con.sql(_CANDIDATES_SQL, params={"min_score": min_score}).to_arrow_table()
+        rows = con.sql(
+            _CANDIDATES_SQL, params={"min_score": min_score, "keep": CANDIDATES_KEPT}
+        ).to_arrow_table()
     finally:
         con.unregister("__cairn_assigned")
     entities = rows.column("entity").to_pylist()
@@ -417,6 +449,7 @@ def place_by_context(
         pc.is_valid(table.column("record"))
     )
     con.register("__cairn_recorded", recorded)
+    con.register("__cairn_traits", table.select(list(_TRAIT_COLUMNS)))
     placements: list[Placement] = []
     try:
         for _ in range(rounds):
@@ -430,6 +463,7 @@ def place_by_context(
             ]
     finally:
         con.unregister("__cairn_recorded")
+        con.unregister("__cairn_traits")
         con.execute("drop table if exists __cairn_things; drop table if exists __cairn_rarity")
         if connection is None:
             con.close()
@@ -471,7 +505,12 @@ def _place_round(
         if not found:
             continue
         best, other, other_root = found[0]
-        second = found[1][0] if len(found) > 1 else 0.0
+        if len(found) > 1:
+            second = found[1][0]
+        elif len(candidates) == CANDIDATES_KEPT:  # the next candidate may be past those kept
+            second = candidates[-1][1]
+        else:
+            second = 0.0
         if best < ahead_by * second:
             continue
         members = tuple(sorted(profile.members))

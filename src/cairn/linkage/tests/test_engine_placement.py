@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from cairn.linkage.engine import PersonMention, matching_table, predict
+from cairn.linkage.engine import PersonMention, clustering, matching_table, predict
 from cairn.linkage.engine.clustering import place_by_context
 from cairn.linkage.engine.model import connect
 
@@ -126,3 +126,15 @@ def test_scores_without_explanations_equal_those_with_them_and_leave_the_model_e
     assert lean["match_weight"].to_numpy() == pytest.approx(full["match_weight"].to_numpy())
     # The model still carries its matching columns and levels for the next explanation.
     assert "gamma_given_name" in predict(model).columns
+
+
+def test_beyond_the_candidates_kept_the_last_ones_evidence_stands_for_the_next(monkeypatch):
+    mentions = _dean_and_chloe()
+    entity_of = _entities(
+        mentions, **{"dean-2": "dean-1", "chloe-2": "chloe-1", "chloe-3": "chloe-1"}
+    )
+    monkeypatch.setattr(clustering, "CANDIDATES_KEPT", 1)
+    # With one candidate kept, the next could be as strong: not clearly ahead, so not placed.
+    final, placements = place_by_context(entity_of, matching_table(mentions))
+    assert final["unknown"] == "unknown"
+    assert placements == []
