@@ -11,6 +11,7 @@ const centre = container.dataset.node;
 const graphUrl = container.dataset.graphUrl;
 const expanded = new Set([centre]);
 const hidden = new Set();
+const pinned = new Set();
 let elements = { nodes: new Map(), edges: new Map() };
 
 const COLOURS = {
@@ -42,28 +43,132 @@ if (!document.getElementById(CYTOSCAPE_STYLESHEET)) {
   document.head.append(marker);
 }
 
-const cy = cytoscape({
-  container,
-  style: [
-    {
-      selector: "node",
-      style: {
-        label: "data(label)",
-        "background-color": (node) => COLOURS[node.data("kind")] || "#505a5f",
-        "font-size": 11,
-        "text-wrap": "ellipsis",
-        "text-max-width": 120,
-      },
+// Above this many nodes the chart is drawn for speed: Cytoscape's WebGL renderer (where the
+// browser has WebGL 2), nodes in rings by number of links (the force-directed layout's cost grows
+// with the square of the nodes), names only once zoomed in or selected, and the tables list the
+// first rows until asked for all. benchmarks/link_chart.py measures a chart of 5,000 nodes.
+const LARGE_CHART = 1000;
+const LABEL_ZOOM = 0.75;
+const TABLE_ROWS = 200;
+// Colours by selector, not by function: Cytoscape caches styles it can read from the sheet.
+const STYLE = [
+  {
+    selector: "node",
+    style: {
+      "background-color": "#505a5f",
+      "font-size": 11,
+      "text-wrap": "ellipsis",
+      "text-max-width": 120,
     },
-    { selector: "node:selected", style: { "border-width": 4, "border-color": "#ffdd00" } },
-    { selector: "node.pinned", style: { shape: "diamond" } },
-    {
-      selector: "edge",
-      style: { width: (edge) => Math.min(1 + edge.data("count"), 8), "line-color": "#b1b4b6" },
+  },
+  ...Object.entries(COLOURS).map(([kind, colour]) => ({
+    selector: `node[kind = "${kind}"]`,
+    style: { "background-color": colour },
+  })),
+  { selector: "node.labelled, node:selected", style: { label: "data(label)" } },
+  { selector: "node:selected", style: { "border-width": 4, "border-color": "#ffdd00" } },
+  { selector: "node.pinned", style: { shape: "diamond" } },
+  {
+    selector: "edge",
+    style: { width: "mapData(count, 1, 7, 2, 8)", "line-color": "#b1b4b6" },
+  },
+  { selector: "edge:selected", style: { "line-color": "#ffdd00" } },
+];
+
+// WebGL 2 drawn by the graphics card. A software rasteriser (SwiftShader, llvmpipe: a virtual
+// desktop or a headless browser without a GPU) draws a large chart more slowly than Cytoscape's
+// canvas renderer does. `?renderer=webgl` or `?renderer=canvas` in the page's address chooses.
+const SOFTWARE_GL = /swiftshader|llvmpipe|software/i;
+
+function webglAvailable() {
+  const asked = new URLSearchParams(window.location.search).get("renderer");
+  if (asked === "canvas") return false;
+  try {
+    const gl = document.createElement("canvas").getContext("webgl2");
+    if (!gl) return false;
+    if (asked === "webgl") return true;
+    const info = gl.getExtension("WEBGL_debug_renderer_info");
+    const renderer = info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : "";
+    return !SOFTWARE_GL.test(renderer);
+  } catch {
+    return false;
+  }
+}
+
+const canUseWebgl = webglAvailable();
+let cy = null;
+let usingWebgl = false;
+
+// The chart, made again with the WebGL renderer the first time it grows large: Cytoscape
+// chooses its renderer when it starts.
+function chartFor(size) {
+  const webgl = canUseWebgl && size > LARGE_CHART;
+  if (cy && (usingWebgl || !webgl)) return cy;
+  if (cy) cy.destroy();
+  usingWebgl = webgl;
+  cy = cytoscape({ container, style: STYLE, renderer: { name: "canvas", webgl } });
+  cy.on("tap", "edge", (event) => provenance(event.target.data()));
+  cy.on("dbltap", "node", (event) => {
+    if (!event.target.data("restricted")) expand(event.target.id());
+  });
+  cy.on("zoom", () => labelNodes(cy));
+  container.dataset.renderer = webgl ? "webgl" : "canvas";
+  return cy;
+}
+
+// A large chart's layout, in time proportional to its size: the nodes in the order a
+// breadth-first search from the centre meets them, on a sunflower spiral (each node the golden
+// angle round from the last, at a radius growing with the square root of its place), so the
+// centre is in the middle, its neighbours round it, theirs further out, evenly spaced.
+// Cytoscape's own layouts took seconds at 5,000 nodes; pinned nodes stay where they are.
+const GOLDEN_ANGLE = Math.PI * (3 - Math.sqrt(5));
+const SPIRAL_SPACING = 40;
+
+function spiral(chart) {
+  const order = [];
+  const start = chart.getElementById(centre);
+  if (start.nonempty()) chart.elements().bfs({ roots: start, visit: (node) => order.push(node) });
+  const placed = new Set(order.map((node) => node.id()));
+  chart.nodes().forEach((node) => {
+    if (!placed.has(node.id())) order.push(node);
+  });
+  const place = new Map(order.map((node, index) => [node.id(), index]));
+  chart.nodes(":unlocked").positions((node) => {
+    const index = place.get(node.id());
+    const radius = SPIRAL_SPACING * Math.sqrt(index);
+    return { x: radius * Math.cos(index * GOLDEN_ANGLE), y: radius * Math.sin(index * GOLDEN_ANGLE) };
+  });
+  // Fitted from the positions alone: Cytoscape's fit() measures every element and label first.
+  const box = { x1: Infinity, y1: Infinity, x2: -Infinity, y2: -Infinity };
+  chart.nodes().forEach((node) => {
+    const { x, y } = node.position();
+    box.x1 = Math.min(box.x1, x);
+    box.y1 = Math.min(box.y1, y);
+    box.x2 = Math.max(box.x2, x);
+    box.y2 = Math.max(box.y2, y);
+  });
+  const margin = SPIRAL_SPACING;
+  const zoom = Math.min(
+    chart.width() / (box.x2 - box.x1 + 2 * margin),
+    chart.height() / (box.y2 - box.y1 + 2 * margin),
+  );
+  chart.viewport({
+    zoom,
+    pan: {
+      x: chart.width() / 2 - (zoom * (box.x1 + box.x2)) / 2,
+      y: chart.height() / 2 - (zoom * (box.y1 + box.y2)) / 2,
     },
-    { selector: "edge:selected", style: { "line-color": "#ffdd00" } },
-  ],
-});
+  });
+}
+
+// Names on every node of a small chart; on a large one, once zoomed in far enough to read them.
+function labelNodes(chart) {
+  const wanted = chart.nodes().length <= LARGE_CHART || chart.zoom() >= LABEL_ZOOM;
+  if (wanted !== chart.scratch("labelled")) {
+    chart.scratch("labelled", wanted);
+    chart.nodes().toggleClass("labelled", wanted);
+  }
+}
 
 function filterQuery(node) {
   const query = new URLSearchParams(new FormData(filters));
@@ -92,17 +197,33 @@ function draw() {
   const shownEdges = [...elements.edges.values()].filter(
     (edge) => shownIds.has(edge.source) && shownIds.has(edge.target),
   );
-  cy.batch(() => {
-    cy.elements().filter((ele) => !shownIds.has(ele.id()) && ele.isNode()).remove();
-    for (const node of shownNodes) {
-      if (cy.getElementById(node.id).empty()) cy.add({ group: "nodes", data: node });
-    }
-    cy.edges().remove();
-    cy.add(shownEdges.map((edge) => ({ group: "edges", data: edge })));
+  const chart = chartFor(shownNodes.length);
+  chart.batch(() => {
+    chart.elements().filter((ele) => !shownIds.has(ele.id()) && ele.isNode()).remove();
+    const added = shownNodes.filter((node) => chart.getElementById(node.id).empty());
+    chart.add(added.map((node) => ({ group: "nodes", data: node })));
+    const shownEdgeIds = new Set(shownEdges.map((edge) => edge.id));
+    chart.edges().filter((edge) => !shownEdgeIds.has(edge.id())).remove();
+    const newEdges = shownEdges.filter((edge) => chart.getElementById(edge.id).empty());
+    chart.add(newEdges.map((edge) => ({ group: "edges", data: edge })));
   });
-  cy.layout({ name: "cose", animate: false, fit: true, randomize: false }).run();
+  for (const id of pinned) chart.getElementById(id).lock().addClass("pinned");
+  chart.scratch("labelled", null);
+  if (shownNodes.length > LARGE_CHART) {
+    spiral(chart);
+  } else {
+    chart.layout({ name: "cose", animate: false, randomize: false }).run();
+  }
+  labelNodes(chart);
   renderTables(shownNodes, shownEdges);
   updateExports();
+  // Ready once the laid-out chart has been drawn (Cytoscape draws on the next animation frame):
+  // what the browser tests and benchmarks/link_chart.py wait for.
+  requestAnimationFrame(() =>
+    requestAnimationFrame(() => {
+      container.dataset.ready = "true";
+    }),
+  );
 }
 
 function cell(row, content) {
@@ -141,11 +262,30 @@ function button(text, hiddenText, action) {
   return control;
 }
 
+// A table row spanning the table, with a message or a button.
+function wideRow(body, content, columns) {
+  const row = document.createElement("tr");
+  row.className = "govuk-table__row";
+  cell(row, content).colSpan = columns;
+  body.append(row);
+}
+
+// The tables list at most TABLE_ROWS rows each until the user asks for all of them: tens of
+// thousands of rows would take the browser seconds to lay out.
+let allRows = false;
+
+function showAll() {
+  allRows = true;
+  draw();
+}
+
 function renderTables(nodes, edges) {
   const nodeBody = tables.querySelector("#chart-nodes tbody");
   const edgeBody = tables.querySelector("#chart-edges tbody");
+  const nodeRows = allRows ? nodes : nodes.slice(0, TABLE_ROWS);
+  const edgeRows = allRows ? edges : edges.slice(0, TABLE_ROWS);
   nodeBody.replaceChildren();
-  for (const node of nodes) {
+  for (const node of nodeRows) {
     const row = document.createElement("tr");
     row.className = "govuk-table__row";
     cell(row, nodeName(node));
@@ -156,8 +296,11 @@ function renderTables(nodes, edges) {
     }
     nodeBody.append(row);
   }
+  if (nodeRows.length < nodes.length) {
+    wideRow(nodeBody, button(`Show all ${nodes.length} nodes`, "", showAll), 3);
+  }
   edgeBody.replaceChildren();
-  edges.forEach((edge, index) => {
+  edgeRows.forEach((edge, index) => {
     const row = document.createElement("tr");
     row.className = "govuk-table__row";
     cell(row, nodeName(elements.nodes.get(edge.source)));
@@ -168,21 +311,24 @@ function renderTables(nodes, edges) {
     cell(row, button("Show records", ` behind link ${index + 1}`, () => provenance(edge)));
     edgeBody.append(row);
   });
-  if (!edges.length) {
-    const row = document.createElement("tr");
-    row.className = "govuk-table__row";
-    cell(row, "No links match the filters.").colSpan = 6;
-    edgeBody.append(row);
+  if (edgeRows.length < edges.length) {
+    wideRow(edgeBody, button(`Show all ${edges.length} links`, "", showAll), 6);
   }
+  if (!edges.length) wideRow(edgeBody, "No links match the filters.", 6);
+}
+
+// The query of an export: the filters, the centre and the nodes expanded since.
+function exportQuery() {
+  const query = filterQuery(centre);
+  const more = [...expanded].filter((key) => key !== centre);
+  if (more.length) query.set("expand", more.join(","));
+  return query;
 }
 
 function updateExports() {
   for (const link of document.querySelectorAll("[data-export]")) {
     const url = new URL(link.href);
-    const query = filterQuery(centre);
-    const more = [...expanded].filter((key) => key !== centre);
-    if (more.length) query.set("expand", more.join(","));
-    url.search = query.toString();
+    url.search = exportQuery().toString();
     link.href = url.toString();
   }
 }
@@ -196,6 +342,7 @@ function say(message) {
 }
 
 async function expand(key) {
+  container.dataset.ready = "false";
   try {
     merge(await fetchAround(key));
     expanded.add(key);
@@ -206,6 +353,7 @@ async function expand(key) {
 }
 
 async function reload() {
+  container.dataset.ready = "false";
   elements = { nodes: new Map(), edges: new Map() };
   try {
     for (const key of expanded) merge(await fetchAround(key));
@@ -227,13 +375,9 @@ async function provenance(edge) {
 }
 
 function selectedNodes() {
-  return cy.nodes(":selected");
+  return cy ? cy.nodes(":selected") : [];
 }
 
-cy.on("tap", "edge", (event) => provenance(event.target.data()));
-cy.on("dbltap", "node", (event) => {
-  if (!event.target.data("restricted")) expand(event.target.id());
-});
 document.getElementById("chart-expand").addEventListener("click", () => {
   for (const node of selectedNodes()) {
     if (!node.data("restricted")) expand(node.id());
@@ -251,13 +395,25 @@ document.getElementById("chart-show-hidden").addEventListener("click", () => {
 });
 document.getElementById("chart-pin").addEventListener("click", () => {
   for (const node of selectedNodes()) {
-    if (node.locked()) node.unlock().removeClass("pinned");
-    else node.lock().addClass("pinned");
+    if (pinned.delete(node.id())) node.unlock().removeClass("pinned");
+    else {
+      pinned.add(node.id());
+      node.lock().addClass("pinned");
+    }
   }
 });
-document.getElementById("chart-png").addEventListener("click", () => {
+// A PNG leaves Cairn like any export: the server records the disclosure before it is drawn.
+document.getElementById("chart-png").addEventListener("click", async () => {
+  if (!cy) return;
+  const record = document.getElementById("chart-png-record");
+  const body = new URLSearchParams([...new FormData(record), ...exportQuery()]);
+  const response = await fetch(record.action, { method: "POST", body });
+  if (!response.ok) {
+    say(`The PNG could not be recorded, so it was not made (${response.status}).`);
+    return;
+  }
   const link = document.createElement("a");
-  link.href = cy.png({ full: true, bg: "#ffffff" });
+  link.href = cy.png({ full: true, bg: "#ffffff", maxWidth: 8000, maxHeight: 8000 });
   link.download = "link-chart.png";
   link.click();
 });

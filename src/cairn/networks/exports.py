@@ -143,17 +143,15 @@ FORMATS: dict[str, tuple[Callable[[Chart], bytes], str, str]] = {
 }
 
 
-def chart_export(*, actor: Actor, chart: Chart, fmt: str, centres: list[str]) -> ExportFile:
-    """The chart in `fmt`, its disclosure audited."""
-    write, content_type, extension = FORMATS[fmt]
-    content = write(chart)
+def chart_disclosed(*, actor: Actor, chart: Chart, fmt: str, centres: list[str]) -> None:
+    """Audit the chart leaving Cairn as a file in `fmt` (a PNG is drawn by the browser)."""
     with transaction.atomic():
         audit_record(
             actor=actor,
             action=Action.DISCLOSURE,
             record_type=record_label(Edge),
             record_ids=[link.edge.pk for link in chart.edges],
-            summary=f"Exported a link chart as {extension.upper()}",
+            summary=f"Exported a link chart as {fmt.upper()}",
             detail={
                 "format": fmt,
                 "centres": centres,
@@ -161,4 +159,11 @@ def chart_export(*, actor: Actor, chart: Chart, fmt: str, centres: list[str]) ->
                 "edges": len(chart.edges),
             },
         )
+
+
+def chart_export(*, actor: Actor, chart: Chart, fmt: str, centres: list[str]) -> ExportFile:
+    """The chart in `fmt`, its disclosure audited."""
+    write, content_type, extension = FORMATS[fmt]
+    content = write(chart)
+    chart_disclosed(actor=actor, chart=chart, fmt=fmt, centres=centres)
     return ExportFile(content, content_type, f"link-chart.{extension}")

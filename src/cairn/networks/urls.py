@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.network_detail, name="detail"),
     path("chart/", views.chart, name="chart"),
     path("chart/graph.json", views.chart_json, name="chart-json"),
+    path("chart/export.png", views.chart_png, name="chart-png"),
     path("chart/export.<str:fmt>", views.chart_export, name="chart-export"),
     path("links/<int:pk>/", views.edge, name="edge"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from cairn.access.actor import Actor
 from cairn.access.queries import RecordNotFound
@@ -112,6 +113,24 @@ def chart_export(request: AuthenticatedRequest, fmt: str) -> HttpResponse:
     response = HttpResponse(export.content, content_type=export.content_type)
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     return response
+
+
+@casework()
+@require_POST
+def chart_png(request: AuthenticatedRequest) -> HttpResponse:
+    """Record the PNG the browser is about to draw of the chart (the same query as an export):
+    the script downloads it only once this has answered."""
+    form = ChartForm(request.POST)
+    found = _chart(request, form)
+    if isinstance(found, HttpResponse):
+        return found
+    exports.chart_disclosed(
+        actor=Actor.from_request(request),
+        chart=found,
+        fmt="png",
+        centres=[node_key(node) for node in form.centres()],
+    )
+    return HttpResponse(status=204)
 
 
 @casework()

@@ -204,6 +204,30 @@ def test_exports_read_back_with_networkx_and_are_audited_as_disclosures(
     assert sorted(entry.detail["format"] for entry in disclosures) == ["csv", "gexf", "graphml"]
 
 
+def test_a_png_of_the_chart_is_recorded_as_a_disclosure_before_the_browser_draws_it(
+    graph: Graph, make_user: Callable[..., User], sign_in: SignIn, team: Team
+) -> None:
+    analyst = make_user(Role.ANALYST, team=team)
+    client = sign_in(analyst)
+    stranger = sign_in(make_user(Role.ANALYST, team=TeamFactory()))
+    url = reverse("networks:chart-png")
+    query = {"node": f"person:{graph.tiger.pk}", "start": "2026-01-01"}
+
+    refused = stranger.post(url, query)
+    not_by_get = client.get(url, query)
+    recorded = client.post(url, query)
+
+    assert refused.status_code == 403
+    assert not_by_get.status_code == 405
+    assert recorded.status_code == 204
+    disclosures = AuditEntry.objects.filter(action=Action.DISCLOSURE)
+    entry = disclosures.get()
+    assert entry.user == analyst
+    assert entry.detail["format"] == "png"
+    assert entry.detail["centres"] == [f"person:{graph.tiger.pk}"]
+    assert entry.detail["nodes"] == 5
+
+
 def test_the_service_navigation_offers_networks_to_caseworkers_only(
     make_user: Callable[..., User], sign_in: SignIn, team: Team
 ) -> None:

@@ -1,0 +1,327 @@
+"""The link chart at 5,000 nodes in headless Chromium: from navigation to interactive (issue 6).
+
+    python benchmarks/link_chart.py                      # 5,000 nodes, 3 loads per renderer
+    python benchmarks/link_chart.py --nodes 5000 --edges 7500 --runs 5
+
+SYNTHETIC DATA. The page is Cairn's real link chart page (`/networks/chart/`), served by Django's
+live server to a signed-in analyst around a real (synthetic) node, running the real
+`frontend/js/link-chart.mjs` and Cytoscape.js from `npm run build`. Its request for the chart's
+JSON is answered with a synthetic graph of `--nodes` nodes and `--edges` links ("Synthetic
+person 17", phones +447700 9xxxxx, some restricted stubs), in the JSON format of
+docs/formats/link-chart.md: the server caps one node's links at 200, so a chart this large is
+what about 25 expansions build; this measures the browser's side, which grows with the chart.
+
+Debian's Chromium (/usr/bin/chromium, never a downloaded browser) runs headless with the browser
+tests' launch arguments (`src/cairn/core/tests/browser/conftest.py`). Its WebGL 2 is SwiftShader's
+software rasteriser, so the chart chooses Cytoscape's canvas renderer; a second set of loads
+asks for the WebGL renderer (`?renderer=webgl`). Figures, per load:
+
+- ready_ms: from the start of navigation (the page's `performance.timeOrigin`) to the chart
+  marking itself ready (`data-ready="true"` on `#link-chart`, set once the laid-out chart has
+  been drawn, after the tables are filled and every handler is attached);
+- wall_ms: the same seen from Python, from `page.goto` to Playwright seeing the attribute;
+- browser_cpu_ms: the CPU time Chromium's processes (and the Playwright driver) used meanwhile,
+  summed over processes and cores: on a busy machine, the work the load took whatever else ran;
+- load_average: the machine's one-minute load average as the load began (2 cores);
+- tap_ms: a double tap on the centre node (drawn in the middle of the chart) until the chart's
+  handler asks the server for that node's links (to expand it): the chart answers input;
+- redraw_ms: from that double tap until the chart is ready again (fetch, merge, lay out and
+  draw every node again, refill the tables).
+
+The live server is warmed with one request first (its first request imports every URL module).
+
+Printed and written to `var/benchmarks/link_chart.json`. The machine is shared: wall-clock
+figures include waiting for other work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.apps import apps
+
+if apps.ready:
+    # Under pytest (see `main`), Django is set up: Cairn's fixtures for a signed-in analyst.
+    from cairn.conftest import _fast_password_hashing, _reset_lockouts, make_user, sign_in
+
+    __all__ = ["_fast_password_hashing", "_reset_lockouts", "make_user", "sign_in"]
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "var" / "benchmarks" / "link_chart.json"
+# Record, from the page itself, when the chart first says it is ready (Playwright injects this
+# before the page's own scripts; it is not part of Cairn).
+READY_PROBE = """
+new MutationObserver((changes, observer) => {
+  for (const change of changes) {
+    if (change.target.id === "link-chart" && change.target.dataset.ready === "true") {
+      window.__chartReadyAt = performance.now();
+      observer.disconnect();
+    }
+  }
+}).observe(document, { attributes: true, subtree: true, attributeFilter: ["data-ready"] });
+"""
+KINDS = ["person", "phone", "vehicle", "location", "event", "young_person"]
+
+
+def synthetic_graph(centre: str, nodes: int, edges: int) -> dict[str, Any]:
+    """A chart of `nodes` nodes and `edges` links around `centre`: the centre is linked to 200
+    nodes (a server page of links), the rest hang off earlier nodes, one in twenty restricted."""
+    import random
+
+    rng = random.Random(1)  # noqa: S311 — reproducible synthetic data, not a secret
+    keys = [centre]
+    chart_nodes: list[dict[str, Any]] = [
+        {"id": centre, "kind": "young_person", "label": "Centre", "url": "#", "restricted": False}
+    ]
+    for number in range(1, nodes):
+        if number % 20 == 0:
+            key = f"restricted-{number:016x}"
+            chart_nodes.append(
+                {
+                    "id": key,
+                    "kind": "restricted",
+                    "label": "Restricted",
+                    "url": "",
+                    "restricted": True,
+                }
+            )
+        else:
+            kind = KINDS[number % len(KINDS)]
+            key = f"{kind}:{900000 + number}"
+            label = (
+                f"+447700{900000 + number % 100000:06d}"
+                if kind == "phone"
+                else f"Synthetic {kind.replace('_', ' ')} {number}"
+            )
+            chart_nodes.append(
+                {"id": key, "kind": kind, "label": label, "url": "#", "restricted": False}
+            )
+        keys.append(key)
+    pairs: set[tuple[int, int]] = set()
+    for number in range(1, nodes):
+        parent = 0 if number <= 200 else rng.randrange(1, number)
+        pairs.add((parent, number))
+    while len(pairs) < edges:
+        first, second = sorted(rng.sample(range(1, nodes), 2))
+        pairs.add((first, second))
+    links = [
+        {
+            "id": f"edge-{index}",
+            "source": keys[first],
+            "target": keys[second],
+            "count": 1 + index % 4,
+            "first_seen": "2026-01-05",
+            "last_seen": "2026-03-14",
+            "grading": "2B",
+            "provenance": f"/networks/links/{index}/",
+        }
+        for index, (first, second) in enumerate(sorted(pairs))
+    ]
+    return {"nodes": chart_nodes, "edges": links}
+
+
+def browser_cpu_seconds() -> float:
+    """CPU time used so far by this process's children (the Playwright driver and Chromium's
+    processes), from /proc: on a shared machine, what the chart cost whatever else ran."""
+    me, tick = os.getpid(), os.sysconf("SC_CLK_TCK")
+    parent: dict[int, int] = {}
+    used: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        parent[int(entry.name)] = int(fields[1])
+        used[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    total = 0.0
+    for pid, seconds in used.items():
+        ancestor = parent.get(pid, 0)
+        while ancestor not in (0, 1, me):
+            ancestor = parent.get(ancestor, 0)
+        if ancestor == me:
+            total += seconds
+    return total
+
+
+def _load_average() -> float:
+    return round(os.getloadavg()[0], 2)
+
+
+def _keep(errors: list[str], error: object) -> None:
+    errors.append(str(error))
+
+
+def _measure(page: Any, url: str, redraw: bool) -> dict[str, float]:
+    load = _load_average()
+    cpu = browser_cpu_seconds()
+    started = time.perf_counter()
+    page.goto(url, wait_until="commit")
+    page.wait_for_selector('#link-chart[data-ready="true"]', state="attached", timeout=120_000)
+    wall = time.perf_counter() - started
+    figures = {
+        "ready_ms": round(page.evaluate("window.__chartReadyAt"), 1),
+        "wall_ms": round(1000 * wall, 1),
+        "browser_cpu_ms": round(1000 * (browser_cpu_seconds() - cpu), 1),
+        "load_average": load,
+    }
+    if redraw:
+        chart = page.locator("#link-chart")
+        chart.scroll_into_view_if_needed()
+        box = chart.bounding_box()
+        assert box is not None
+        tapped = time.perf_counter()
+        # The centre is drawn in the middle of the chart: a double tap there expands it, whose
+        # handler asks the server for its links, then draws the chart again.
+        with page.expect_request("**/networks/chart/graph.json*"):
+            page.mouse.dblclick(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        figures["tap_ms"] = round(1000 * (time.perf_counter() - tapped), 1)
+        page.wait_for_selector('#link-chart[data-ready="true"]', state="attached", timeout=120_000)
+        figures["redraw_ms"] = round(1000 * (time.perf_counter() - tapped), 1)
+    return figures
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_synthetic_chart_of_thousands_of_nodes_loads_in_headless_chromium(
+    live_server: Any,
+    make_user: Callable[..., Any],
+    sign_in: Callable[[Any], Any],
+) -> None:
+    """Run by `main` below through pytest (for the live server and a signed-in analyst)."""
+    from django.conf import settings
+    from playwright.sync_api import sync_playwright
+
+    from cairn.access.actor import Actor
+    from cairn.access.permissions import Role
+    from cairn.access.tests.factories import TeamFactory
+    from cairn.core.tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+    from cairn.linkage.models import PersonEntity
+    from cairn.networks import services
+    from cairn.networks.tests.factories import resolved_report
+    from cairn.youngpeople.tests.factories import YoungPersonFactory
+
+    pytest.importorskip("playwright")
+    nodes = int(os.environ["CAIRN_CHART_NODES"])
+    edges = int(os.environ["CAIRN_CHART_EDGES"])
+    runs = int(os.environ["CAIRN_CHART_RUNS"])
+    team = TeamFactory(name="Benchmark team")
+    ellie = YoungPersonFactory(holding_team=team, given_name="Synthetic")
+    tiger = PersonEntity.objects.create(display_name="Synthetic Tiger")
+    resolved_report(
+        team, at=datetime(2026, 3, 14, 22, tzinfo=UTC), people=[tiger], young_people=[ellie]
+    )
+    services.network_rebuild(actor=Actor.system())
+    centre = f"young_person:{ellie.pk}"
+    body = json.dumps(synthetic_graph(centre, nodes, edges))
+    client = sign_in(make_user(Role.ANALYST, team=team))
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    path = f"/networks/chart/?node={centre}"
+    # The server's first request imports every URL module (seconds on a busy machine): not the
+    # chart's time, so it is spent before measuring.
+    assert client.get(path).status_code == 200
+    url = f"{live_server.url}{path}"
+    results: dict[str, Any] = {
+        "synthetic": True,
+        "nodes": nodes,
+        "edges": len(json.loads(body)["edges"]),
+        "json_bytes": len(body),
+        "chromium": "",
+        "renderers": {},
+    }
+    # The chart chooses its renderer (WebGL 2 from a graphics card, else canvas); here Chromium
+    # has only SwiftShader's software WebGL, so the page is also asked for WebGL outright.
+    variants = {
+        "automatic (canvas: the WebGL here is software)": "",
+        "webgl (asked for with ?renderer=webgl)": "&renderer=webgl",
+    }
+    with sync_playwright() as playwright:
+        for name, query in variants.items():
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            results["chromium"] = browser.version
+            context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+            context.add_cookies(
+                [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+            )
+            context.add_init_script(READY_PROBE)
+            context.route(
+                "**/networks/chart/graph.json*",
+                lambda route: route.fulfill(body=body, content_type="application/json"),
+            )
+            page = context.new_page()
+            errors: list[str] = []
+            page.on("pageerror", partial(_keep, errors))
+            loads = [_measure(page, url + query, redraw=True) for _ in range(runs)]
+            renderer = page.get_attribute("#link-chart", "data-renderer")
+            assert not errors, errors
+            # The tables list the first rows, and offer the rest.
+            show_all = page.get_by_role("button", name=f"Show all {nodes} nodes")
+            assert show_all.count() == 1
+            results["renderers"][name] = {
+                "renderer": renderer,
+                "loads": loads,
+                **{
+                    f"median_{key}": statistics.median(load[key] for load in loads)
+                    for key in loads[0]
+                },
+            }
+            browser.close()
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--nodes", type=int, default=5000)
+    parser.add_argument("--edges", type=int, default=7500)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    if not (ROOT / "frontend" / "build" / "js" / "link-chart.mjs").exists():
+        sys.exit("Run `npm run build` first: the page loads the built scripts.")
+    env = {
+        **os.environ,
+        "CAIRN_CHART_NODES": str(args.nodes),
+        "CAIRN_CHART_EDGES": str(args.edges),
+        "CAIRN_CHART_RUNS": str(args.runs),
+    }
+    # pytest for Django's live server, a test database and Cairn's signed-in-user fixtures.
+    subprocess.run(  # noqa: S603 — this interpreter's own pytest on this file
+        [sys.executable, "-m", "pytest", __file__, "-q", "-x"],
+        check=True,
+        cwd=ROOT,
+        env=env,
+    )
+    results = json.loads(OUT.read_text(encoding="utf-8"))
+    print(
+        f"Synthetic chart: {results['nodes']:,} nodes, {results['edges']:,} links, "
+        f"{results['json_bytes']:,} bytes of JSON; Chromium {results['chromium']}"
+    )
+    for name, figures in results["renderers"].items():
+        medians = ", ".join(
+            f"{key.removeprefix('median_')} {value:.0f}"
+            for key, value in figures.items()
+            if key.startswith("median_")
+        )
+        loads = "; ".join(
+            ", ".join(f"{key} {value:.0f}" for key, value in load.items())
+            for load in figures["loads"]
+        )
+        print(f"{name} (drawn by {figures['renderer']}): median {medians} ms [{loads}]")
+    print(f"Wrote {OUT.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
