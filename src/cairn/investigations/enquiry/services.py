@@ -102,6 +102,9 @@ def lines_of_enquiry_refresh(actor: Actor, *, investigation: Investigation) -> R
     covered = _covered(investigation)
     summary = RefreshSummary(found=len(found))
     with transaction.atomic():
+        # One refresh of an investigation at a time: a line without a suspect has no unique
+        # row to lock, so two at once could both add it.
+        list(Investigation.objects.select_for_update().filter(pk=investigation.pk).values("pk"))
         existing = {
             (line.kind, line.subject_key, line.suspect_id): line
             for line in LineOfEnquiry.objects.select_for_update().filter(
