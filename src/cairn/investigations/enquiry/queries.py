@@ -121,7 +121,13 @@ class EnquiryView:
 
 def _lines(investigation: Investigation) -> QuerySet[LineOfEnquiry]:
     return investigation.lines_of_enquiry.select_related(
-        "suspect", "phone", "vehicle", "location", "evidence_item__evidence_type", "decided_by"
+        "suspect",
+        "phone",
+        "vehicle",
+        "location",
+        "young_person__key_worker",
+        "evidence_item__evidence_type",
+        "decided_by",
     ).order_by("kind", "id")
 
 

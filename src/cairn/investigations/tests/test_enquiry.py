@@ -306,3 +306,20 @@ def test_a_venue_without_records_of_its_own_is_not_suggested(case, team):
     park_entity = place(park)
     assert location_key(postcode="", venue_name=park, address="") == park_entity.key
     assert f"location:{park_entity.pk}" not in keys
+
+
+def test_someone_who_may_see_the_young_person_is_told_to_go_through_their_key_worker(
+    case, make_user, sign_in, other_team
+):
+    from django.urls import reverse
+
+    worker = make_user(Role.PRACTITIONER, team=other_team, first_name="Kim", last_name="Ashby")
+    case.other_child.key_worker = worker
+    case.other_child.save(update_fields=["key_worker"])
+    lines_of_enquiry_refresh(SYSTEM, investigation=case.investigation)
+    insider = make_user(Role.INVESTIGATOR, team=case.team)
+    insider.teams.add(other_team)
+    page = sign_in(insider).get(reverse("investigations:enquiries", args=[case.investigation.pk]))
+    text = page.content.decode()
+    assert case.other_child.full_name in text
+    assert "only through their key worker, Kim Ashby" in text
