@@ -29,8 +29,7 @@ def _scores(monkeypatch: pytest.MonkeyPatch, probability: float) -> None:
     ) -> list[services.Pair]:
         first = min(int(row.mention_id) for row in existing)
         return [
-            services.Pair(int(row.mention_id), first, probability, list(EXPLANATION))
-            for row in new
+            services.Pair(int(row.mention_id), first, probability, list(EXPLANATION)) for row in new
         ]
 
     monkeypatch.setattr(services, "score_pairs", scored)
