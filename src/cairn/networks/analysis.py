@@ -302,12 +302,12 @@ def missing_together(
     """
     spans = sorted(
         (
-            e.started_at,
-            e.ended_at or e.started_at + timedelta(hours=open_hours),
-            e,
-        )
-        for e in episodes
-        if in_window(e.started_at, start, end)
+            (e.started_at, e.ended_at or e.started_at + timedelta(hours=open_hours), e)
+            for e in episodes
+            if in_window(e.started_at, start, end)
+        ),
+        # Episodes of the same times are ordered by id, never compared themselves.
+        key=lambda span: (span[0], span[1], span[2].id),
     )
     found: list[CoOccurrence] = []
     active: list[tuple[datetime, datetime, Episode]] = []

@@ -18,7 +18,25 @@ GRADING_CHOICES = [("", "Any grading")] + [
 ]
 
 
-class ChartForm(forms.Form):
+class WindowForm(forms.Form):
+    """A date window, both ends optional and inclusive."""
+
+    start = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            self.add_error("end", "The end date must be on or after the start date.")
+        return data
+
+
+class ChartForm(WindowForm):
     node = forms.CharField(widget=forms.HiddenInput)
     # Nodes the user expanded in the chart, so an export holds what they saw.
     expand = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -27,12 +45,6 @@ class ChartForm(forms.Form):
         required=False,
         choices=NodeKind.choices,
         widget=forms.CheckboxSelectMultiple,
-    )
-    start = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     min_grading = forms.ChoiceField(label="Grading", required=False, choices=GRADING_CHOICES)
 
@@ -48,13 +60,6 @@ class ChartForm(forms.Form):
     def clean_expand(self) -> list[Node]:
         text = self.cleaned_data["expand"]
         return [self._node(part) for part in text.split(",") if part.strip()]
-
-    def clean(self) -> dict[str, object]:
-        data = super().clean() or {}
-        start, end = data.get("start"), data.get("end")
-        if start and end and start > end:
-            self.add_error("end", "The end date must be on or after the start date.")
-        return data
 
     def centres(self) -> list[Node]:
         return list(dict.fromkeys([self.cleaned_data["node"], *self.cleaned_data["expand"]]))

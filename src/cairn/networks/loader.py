@@ -190,7 +190,7 @@ def _as_records(rows: QuerySet[SourceNode]) -> list[SourceRecord]:
     ]
 
 
-def _window(
+def dated_between(
     queryset: QuerySet[Any], field: str, start: date | None, end: date | None
 ) -> QuerySet[Any]:
     """Rows whose `field` falls on the days from `start` to `end` (UTC days, both inclusive, as
@@ -205,7 +205,7 @@ def _window(
 
 def stored_records(*, start: date | None = None, end: date | None = None) -> list[SourceRecord]:
     """The stored incidence as records, in a date window."""
-    return _as_records(_window(SourceNode.objects.all(), "at", start, end))
+    return _as_records(dated_between(SourceNode.objects.all(), "at", start, end))
 
 
 def records_sharing(nodes: Collection[Node]) -> list[SourceRecord]:
@@ -226,8 +226,17 @@ def records_sharing(nodes: Collection[Node]) -> list[SourceRecord]:
     return _as_records(naming.filter(_any_of(shared, "source_kind", "source_id")))
 
 
-def stored_episodes(*, start: date | None = None, end: date | None = None) -> list[Episode]:
-    episodes = _window(MissingEpisode.objects.all(), "started_at", start, end)
+def stored_episodes(
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    young_people: QuerySet[Any] | None = None,
+) -> list[Episode]:
+    """Missing episodes that began in the window; only those of `young_people` (a query of
+    young person ids) when given."""
+    episodes = dated_between(MissingEpisode.objects.all(), "started_at", start, end)
+    if young_people is not None:
+        episodes = episodes.filter(young_person_id__in=young_people)
     return [
         Episode(id=pk, young_person=young_person_id, started_at=started, ended_at=ended)
         for pk, young_person_id, started, ended in episodes.values_list(

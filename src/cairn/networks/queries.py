@@ -503,6 +503,18 @@ class HotspotView:
     records: int
 
 
+@dataclass(frozen=True)
+class TogetherView:
+    """Two young people of the network missing at overlapping times, or seen at one place
+    within hours of each other."""
+
+    what: str
+    first: ChartNode
+    second: ChartNode
+    at: datetime
+    place: ChartNode | None
+
+
 @dataclass
 class NetworkView:
     network: Network
@@ -515,6 +527,9 @@ class NetworkView:
     reports_not_listed: int = 0
     centre: str = ""
     kinds: dict[str, int] = field(default_factory=dict)
+    together: list[TogetherView] = field(default_factory=list)
+    # Co-occurrences that involve a young person or place the user may not see: counted only.
+    restricted_together: int = 0
 
 
 def _incidence_of(network: Network) -> QuerySet[SourceNode]:
@@ -553,27 +568,72 @@ def network_successor(pk: int, *, hops: int = 50) -> int | None:
     return None
 
 
-def network_open(actor: Actor, pk: int) -> NetworkView:
-    """A network's members, hotspots and reports, as far as the user may see them."""
+TOGETHER_LIMIT = 50
+TOGETHER_LABELS = {
+    analysis.MISSING_TOGETHER: "Missing at the same time",
+    analysis.SEEN_TOGETHER: "Seen at the same place within hours",
+}
+
+
+def _together(
+    network: Network, records: list[SourceRecord], start: date | None, end: date | None
+) -> list[analysis.CoOccurrence]:
+    """The network's young people missing at overlapping times or seen together, in the window."""
+    young = network.members.filter(node_kind=NodeKind.YOUNG_PERSON).values("node_id")
+    episodes = loader.stored_episodes(start=start, end=end, young_people=young)
+    found = analysis.missing_together(episodes) + analysis.seen_together(records)
+    return sorted(found, key=lambda c: c.at, reverse=True)
+
+
+def network_open(
+    actor: Actor, pk: int, *, start: date | None = None, end: date | None = None
+) -> NetworkView:
+    """A network's members, and its hotspots, young people together and reports in the window
+    (both ends inclusive, open when `None`), as far as the user may see them."""
     network = Network.objects.filter(pk=pk).first()
     if network is None:
         raise RecordNotFound(f"No network {pk}")
     if not _networks_with_visible_records(actor.user).filter(network=network).exists():
         raise NodeRestricted(f"Network {network.reference} is restricted")
     rows = list(network.members.order_by("-pagerank", "node_kind", "node_id")[:MEMBER_LIMIT])
-    records = _records_of(network)
+    records = [r for r in _records_of(network) if analysis.in_window(r.at, start, end)]
     spots = analysis.hotspots(records, top=10)
+    together = _together(network, records, start, end)
+    involved = [
+        node
+        for pair in together
+        for node in [
+            (NodeKind.YOUNG_PERSON.value, pair.young_people[0]),
+            (NodeKind.YOUNG_PERSON.value, pair.young_people[1]),
+            *([pair.place] if pair.place else []),
+        ]
+    ]
     shown = chart_nodes(
         actor.user,
-        list(dict.fromkeys([(m.node_kind, m.node_id) for m in rows] + [h.node for h in spots])),
+        list(
+            dict.fromkeys(
+                [(m.node_kind, m.node_id) for m in rows] + [h.node for h in spots] + involved
+            )
+        ),
     )
+    seen_together: list[TogetherView] = []
+    for pair in together:
+        first, second = (shown[(NodeKind.YOUNG_PERSON.value, yp)] for yp in pair.young_people)
+        place = shown[pair.place] if pair.place else None
+        # That two children were together is itself about both: shown only if both may be seen.
+        if not (first.restricted or second.restricted or (place and place.restricted)):
+            seen_together.append(
+                TogetherView(TOGETHER_LABELS[pair.kind], first, second, pair.at, place)
+            )
     members = [
         Member(shown[(m.node_kind, m.node_id)], m.community, m.pagerank)
         for m in rows
         if not shown[(m.node_kind, m.node_id)].restricted
     ]
     behind = IntelligenceReport.objects.filter(
-        pk__in=_incidence_of(network).filter(source_kind=SourceKind.REPORT).values("source_id")
+        pk__in=loader.dated_between(_incidence_of(network), "at", start, end)
+        .filter(source_kind=SourceKind.REPORT)
+        .values("source_id")
     )
     reports = list_records(
         actor,
@@ -597,4 +657,6 @@ def network_open(actor: Actor, pk: int) -> NetworkView:
         reports_not_listed=visible - len(reports),
         centre=members[0].node.key if members else "",
         kinds=dict(kinds),
+        together=seen_together[:TOGETHER_LIMIT],
+        restricted_together=len(together) - len(seen_together),
     )

@@ -11,7 +11,7 @@ from cairn.access.actor import Actor
 from cairn.access.queries import RecordNotFound
 from cairn.core.http import AuthenticatedRequest
 from cairn.networks import exports
-from cairn.networks.forms import ChartForm
+from cairn.networks.forms import ChartForm, WindowForm
 from cairn.networks.queries import (
     Chart,
     NodeRestricted,
@@ -37,8 +37,14 @@ def network_list(request: AuthenticatedRequest) -> HttpResponse:
 
 @casework()
 def network_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    # A window that cannot be read is shown with its errors over the whole network's analyses.
+    window = WindowForm(request.GET)
+    valid = window.is_valid()
+    start, end = (
+        (window.cleaned_data["start"], window.cleaned_data["end"]) if valid else (None, None)
+    )
     try:
-        view = network_open(Actor.from_request(request), pk)
+        view = network_open(Actor.from_request(request), pk, start=start, end=end)
     except RecordNotFound as error:
         # A rebuild retired this id: lead on to the network most of its members went to.
         successor = network_successor(pk)
@@ -47,7 +53,12 @@ def network_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         raise Http404(str(error)) from error
     except NodeRestricted:
         return _restricted(request, "This network")
-    return render(request, "networks/detail.html", {"view": view})
+    return render(
+        request,
+        "networks/detail.html",
+        {"view": view, "form": window, "window": window},
+        status=200 if valid else 400,
+    )
 
 
 def _chart(request: AuthenticatedRequest, form: ChartForm) -> Chart | HttpResponse:

@@ -166,6 +166,20 @@ def test_children_missing_at_overlapping_times_are_paired_once() -> None:
     ]
 
 
+def test_children_who_went_missing_and_came_back_at_the_same_times_are_paired() -> None:
+    back = START + timedelta(hours=12)
+    episodes = [
+        Episode(8, young_person=21, started_at=START, ended_at=back),
+        Episode(7, young_person=20, started_at=START, ended_at=back),
+    ]
+
+    found = analysis.missing_together(episodes)
+
+    assert [(c.young_people, c.at, c.sources) for c in found] == [
+        ((20, 21), START, (("missing_episode", 7), ("missing_episode", 8)))
+    ]
+
+
 def test_children_seen_at_the_same_place_within_hours_are_paired_but_not_days_apart() -> None:
     near = report((YOUNG_PERSON, 10), (LOCATION, 100))
     soon = SourceRecord(

@@ -27,6 +27,7 @@ from cairn.networks.models import Edge, Network
 from cairn.networks.tests.factories import resolved_report
 from cairn.youngpeople.models import YoungPerson
 from cairn.youngpeople.tests.factories import YoungPersonFactory
+from cairn.youngpeople.tests.factories_plans import MissingEpisodeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +103,65 @@ def test_the_network_page_names_visible_members_and_reports_and_only_counts_the_
     assert graph.hidden.reference not in text
     assert "2 more members come only from records not shared with your team." in text
     assert "1 more record not shared with your team." in text
+
+
+@pytest.fixture
+def together(team: Team, other_team: Team) -> Network:
+    """Amy and Bea, both of `team`, go missing the same night and are seen at the Grill House
+    hours apart with Tiger; Cara, held by `other_team`, is seen there too."""
+    tiger = PersonEntity.objects.create(display_name="Tiger")
+    amy = YoungPersonFactory(holding_team=team, given_name="Amy")
+    bea = YoungPersonFactory(holding_team=team, given_name="Bea")
+    cara = YoungPersonFactory(holding_team=other_team, given_name="Cara")
+    for hours, young_person, holder in ((0, amy, team), (3, bea, team), (4, cara, other_team)):
+        resolved_report(
+            holder,
+            at=NIGHT + timedelta(hours=hours),
+            people=[tiger],
+            places=["Grill House"],
+            young_people=[young_person],
+        )
+    for young_person in (amy, bea):
+        MissingEpisodeFactory(
+            young_person=young_person, started_at=NIGHT, ended_at=NIGHT + timedelta(hours=12)
+        )
+    services.network_rebuild(actor=Actor.system())
+    return Network.objects.get()
+
+
+def test_the_network_page_finds_hotspots_and_young_people_together_in_the_chosen_window(
+    together: Network, make_user: Callable[..., User], sign_in: SignIn, team: Team
+) -> None:
+    client = sign_in(make_user(Role.ANALYST, team=team))
+    page = reverse("networks:detail", args=[together.pk])
+
+    everything = client.get(page).content.decode()
+    later = client.get(page, {"start": "2026-03-16"}).content.decode()
+
+    assert "Missing at the same time" in everything
+    assert "Seen at the same place within hours" in everything
+    assert "Amy" in everything and "Bea" in everything
+    assert "Grill House" in everything and "3 young people in 3 records" in everything
+    assert "Cara" not in everything
+    # Cara was at the Grill House within hours of Amy and of Bea: two pairs, counted only.
+    assert "2 more involve a young person or place not shared with your team." in everything
+    assert "Missing at the same time" not in later
+    assert "No place or vehicle is named in a record with a young person." in later
+    assert 'value="2026-03-16"' in later
+
+
+def test_a_date_window_ending_before_it_starts_is_refused_with_a_message(
+    together: Network, make_user: Callable[..., User], sign_in: SignIn, team: Team
+) -> None:
+    response = sign_in(make_user(Role.ANALYST, team=team)).get(
+        reverse("networks:detail", args=[together.pk]),
+        {"start": "2026-04-01", "end": "2026-03-01"},
+    )
+
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert "The end date must be on or after the start date." in text
+    assert together.reference in text
 
 
 def test_the_chart_json_never_names_or_identifies_a_restricted_node(
