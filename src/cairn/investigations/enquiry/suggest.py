@@ -92,8 +92,15 @@ class Suggestion:
         }
 
 
-def key_of(node: Node) -> str:
-    return f"{node[0]}:{node[1]}"
+def _nodes_q(nodes: Iterable[Node], kind_field: str, id_field: str) -> Q:
+    """A Q matching these nodes by their kind and id fields (one IN per kind)."""
+    by_kind: dict[str, list[int]] = defaultdict(list)
+    for kind, node_id in set(nodes):
+        by_kind[kind].append(node_id)
+    condition = Q(pk__in=[])
+    for kind, ids in by_kind.items():
+        condition |= Q(**{kind_field: kind, f"{id_field}__in": sorted(ids)})
+    return condition
 
 
 def _leg(group: str, edge: Edge) -> Leg:
@@ -112,20 +119,18 @@ class Neighbours:
 
     def __init__(self, nodes: Iterable[Node]) -> None:
         self.links: dict[Node, dict[Node, Edge]] = defaultdict(dict)
-        by_kind: dict[str, list[int]] = defaultdict(list)
-        for kind, node_id in set(nodes):
-            by_kind[kind].append(node_id)
-        condition = Q(pk__in=[])
-        for kind, ids in by_kind.items():
-            condition |= Q(first_kind=kind, first_id__in=ids)
-            condition |= Q(second_kind=kind, second_id__in=ids)
-        if by_kind:
-            for edge in Edge.objects.filter(condition).order_by("id"):
-                first, second = (edge.first_kind, edge.first_id), (edge.second_kind, edge.second_id)
-                if first[0] in by_kind and first[1] in by_kind[first[0]]:
-                    self.links[first][second] = edge
-                if second[0] in by_kind and second[1] in by_kind[second[0]]:
-                    self.links[second][first] = edge
+        wanted = set(nodes)
+        if not wanted:
+            return
+        around = _nodes_q(wanted, "first_kind", "first_id") | _nodes_q(
+            wanted, "second_kind", "second_id"
+        )
+        for edge in Edge.objects.filter(around).order_by("id"):
+            first, second = (edge.first_kind, edge.first_id), (edge.second_kind, edge.second_id)
+            if first in wanted:
+                self.links[first][second] = edge
+            if second in wanted:
+                self.links[second][first] = edge
 
     def of(self, node: Node, kind: str | None = None) -> dict[Node, Edge]:
         return {
@@ -185,17 +190,11 @@ class Parties:
 
 def _networks_of(nodes: Iterable[Node]) -> dict[Node, tuple[int, int]]:
     """Each node's (network, community)."""
-    by_kind: dict[str, list[int]] = defaultdict(list)
-    for kind, node_id in set(nodes):
-        by_kind[kind].append(node_id)
-    condition = Q(pk__in=[])
-    for kind, ids in by_kind.items():
-        condition |= Q(node_kind=kind, node_id__in=ids)
     return {
         (kind, node_id): (network, community)
-        for kind, node_id, network, community in NetworkNode.objects.filter(condition).values_list(
-            "node_kind", "node_id", "network_id", "community"
-        )
+        for kind, node_id, network, community in NetworkNode.objects.filter(
+            _nodes_q(nodes, "node_kind", "node_id")
+        ).values_list("node_kind", "node_id", "network_id", "community")
     }
 
 
@@ -336,16 +335,10 @@ def _community_hotspots(communities: set[tuple[int, int]]) -> dict[Node, int]:
     young_of = young_people_of(node_id for kind, node_id, _ in members if kind == PERSON)
     wanted = {(kind, node_id) for kind, node_id, _ in members if kind in (YOUNG_PERSON, LOCATION)}
     wanted |= {(PERSON, entity) for entity in young_of}
-    by_kind: dict[str, list[int]] = defaultdict(list)
-    for kind, node_id in wanted:
-        by_kind[kind].append(node_id)
-    condition = Q(pk__in=[])
-    for kind, ids in by_kind.items():
-        condition |= Q(node_kind=kind, node_id__in=ids)
     grouped: dict[tuple[str, int], set[Node]] = defaultdict(set)
     at: dict[tuple[str, int], Any] = {}
     for source_kind, source_id, node_kind, node_id, when in SourceNode.objects.filter(
-        condition
+        _nodes_q(wanted, "node_kind", "node_id")
     ).values_list("source_kind", "source_id", "node_kind", "node_id", "at"):
         node = (YOUNG_PERSON, young_of[node_id]) if node_kind == PERSON else (node_kind, node_id)
         grouped[(source_kind, source_id)].add(node)
