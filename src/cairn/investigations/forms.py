@@ -167,6 +167,14 @@ class WitnessForm(GovukForm):
     statement_on = forms.DateField(label="Date of the statement", widget=DATE, required=False)
 
 
+class WitnessEditForm(WitnessForm):
+    """A witness's details as recorded; the link to a young person is made when adding them."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["young_person"]
+
+
 def _people(field: forms.Field, queryset: QuerySet[Any]) -> None:
     assert isinstance(field, forms.ModelMultipleChoiceField | forms.ModelChoiceField)
     field.queryset = queryset
@@ -209,6 +217,14 @@ class OffenceForm(GovukForm):
         super().__init__(*args, **kwargs)
         _people(self.fields["incident"], investigation.incidents.all())
         _people(self.fields["suspect"], investigation.suspects.all())
+
+
+class OffenceEditForm(OffenceForm):
+    """The offence and whom it is alleged against; it stays in its incident."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["incident"]
 
 
 class EvidenceForm(GovukForm):
@@ -330,4 +346,14 @@ class SummaryForm(GovukForm):
         label="Who the summary is for",
         max_length=200,
         help_text="For example: charging advice meeting with the Crown Prosecution Service.",
+    )
+
+
+class RemovalForm(GovukForm):
+    reason = forms.CharField(
+        label="Why are you removing it?",
+        widget=forms.Textarea,
+        help_text="For example: added to the wrong investigation. The reason is kept in the "
+        "audit trail.",
+        error_messages={"required": "Explain why this entry is being removed"},
     )

@@ -356,6 +356,26 @@ def witness_add(
     return witness
 
 
+def check_incident(
+    investigation: Investigation,
+    *,
+    title: str,
+    occurred_from: date,
+    occurred_to: date | None,
+    victims: list[Victim],
+    suspects: list[Suspect],
+) -> str:
+    """An incident's details are valid and its people on the investigation; the title, trimmed."""
+    title = require_text(title, "title", "Say what is alleged to have happened, briefly")
+    require_on_investigation(investigation, victims, "victims", "Victims")
+    require_on_investigation(investigation, suspects, "suspects", "Suspects")
+    if occurred_from > timezone.localdate():
+        raise ValidationError({"occurred_from": "The incident date must be in the past"})
+    if occurred_to and occurred_to < occurred_from:
+        raise ValidationError({"occurred_to": "The end of the range must not be before its start"})
+    return title
+
+
 def incident_add(
     actor: Actor,
     *,
@@ -370,14 +390,15 @@ def incident_add(
     external_id: str = "",
 ) -> Incident:
     require_investigator(actor, investigation)
-    title = require_text(title, "title", "Say what is alleged to have happened, briefly")
     victims, suspects = list(victims), list(suspects)
-    require_on_investigation(investigation, victims, "victims", "Victims")
-    require_on_investigation(investigation, suspects, "suspects", "Suspects")
-    if occurred_from > timezone.localdate():
-        raise ValidationError({"occurred_from": "The incident date must be in the past"})
-    if occurred_to and occurred_to < occurred_from:
-        raise ValidationError({"occurred_to": "The end of the range must not be before its start"})
+    title = check_incident(
+        investigation,
+        title=title,
+        occurred_from=occurred_from,
+        occurred_to=occurred_to,
+        victims=victims,
+        suspects=suspects,
+    )
     incident = Incident(
         investigation=investigation,
         title=title,

@@ -17,8 +17,11 @@ from cairn.investigations.tests.factories import (
     EvidenceItemFactory,
     IncidentFactory,
     InvestigationFactory,
+    KeyDateFactory,
+    OffenceFactory,
     PoliceTeamFactory,
     SuspectFactory,
+    WitnessFactory,
     evidence_type,
 )
 
@@ -50,6 +53,9 @@ def case(police_team: Team) -> Investigation:
     suspect = SuspectFactory(investigation=investigation)
     incident = IncidentFactory(investigation=investigation, suspects=[suspect])
     EvidenceItemFactory(investigation=investigation, suspects=[suspect], incidents=[incident])
+    OffenceFactory(incident=incident, suspect=suspect)
+    KeyDateFactory(investigation=investigation)
+    WitnessFactory(investigation=investigation)
     return investigation
 
 
@@ -156,11 +162,24 @@ def test_entry_pages_follow_the_same_rules(
 ) -> None:
     suspect = case.suspects.get()
     item = case.evidence_items.get()
+    incident = case.incidents.get()
+    offence = incident.offences.get()
+    key_date = case.key_dates.get()
+    witness = case.witnesses.get()
     pages = [
         ("suspect-update", suspect.pk),
         ("evidence-update", item.pk),
         ("evidence-status", item.pk),
         ("evidence-independence", item.pk),
+        ("evidence-remove", item.pk),
+        ("key-date-update", key_date.pk),
+        ("key-date-remove", key_date.pk),
+        ("witness-update", witness.pk),
+        ("witness-remove", witness.pk),
+        ("incident-update", incident.pk),
+        ("incident-remove", incident.pk),
+        ("offence-update", offence.pk),
+        ("offence-remove", offence.pk),
     ]
     expected = {
         make_user(Role.INVESTIGATOR, team=police_team): 200,
@@ -178,3 +197,25 @@ def test_entry_pages_follow_the_same_rules(
     assert outsider.post(url, {"status": "served"}).status_code == 403
     item.refresh_from_db()
     assert item.status != "served"
+
+
+def test_only_investigators_of_the_team_may_remove_an_entry_and_a_refusal_removes_nothing(
+    make_user: Callable[..., User], sign_in: SignIn, police_team: Team, case: Investigation
+) -> None:
+    key_date = case.key_dates.get()
+    url = reverse("investigations:key-date-remove", args=[case.pk, key_date.pk])
+    reason = {"reason": "Added to the wrong investigation"}
+    refused = [
+        (Client(), 302),
+        (sign_in(make_user(Role.AUDITOR, team=police_team)), 403),
+        (sign_in(make_user(Role.INVESTIGATOR)), 403),
+        (sign_in(make_user(Role.PRACTITIONER, team=police_team)), 403),
+    ]
+    for client, status in refused:
+        assert client.post(url, reason).status_code == status
+    assert case.key_dates.filter(pk=key_date.pk).exists()
+    assert not AuditEntry.objects.filter(action=Action.ERASURE).exists()
+    investigator = sign_in(make_user(Role.INVESTIGATOR, team=police_team))
+    assert investigator.post(url, reason).status_code == 302
+    assert not case.key_dates.filter(pk=key_date.pk).exists()
+    assert AuditEntry.objects.filter(action=Action.ERASURE).count() == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -14,6 +14,7 @@ from django.db.models import Model
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.views.decorators.http import require_http_methods
 
 from cairn.access.actor import Actor
@@ -21,8 +22,10 @@ from cairn.access.permissions import Perm
 from cairn.access.queries import RecordNotFound, RecordRestricted
 from cairn.core.forms import add_service_errors
 from cairn.core.http import AuthenticatedRequest
+from cairn.investigations.forms import RemovalForm
 from cairn.investigations.models import Investigation
 from cairn.investigations.queries import investigation_open
+from cairn.investigations.services.entries import Removable, entry_remove, removal_refusal
 from cairn.youngpeople.views.common import render_form, require_casework
 
 InvestigationView = Callable[..., HttpResponse]
@@ -149,15 +152,17 @@ def entry_form_page(
     done: str,
     with_investigation: bool = False,
     template: str = "investigations/form.html",
+    lookup: str = "investigation",
 ) -> InvestigationView:
-    """A page with one form about one entry of the investigation (a victim, an item...)."""
+    """A page with one form about one entry of the investigation (a victim, an item...);
+    `lookup` is the entry's path to its investigation."""
 
     @investigation_page(purpose, edit=True)
     @require_http_methods(["GET", "POST"])
     def view(
         request: AuthenticatedRequest, investigation: Investigation, entry_pk: int
     ) -> HttpResponse:
-        entry = get_object_or_404(model, pk=entry_pk, investigation=investigation)
+        entry = get_object_or_404(model, pk=entry_pk, **{lookup: investigation})
         kwargs: dict[str, Any] = {"investigation": investigation} if with_investigation else {}
         form = form_class(posted(request), initial=initial(entry), **kwargs)
         return _handle_form(
@@ -171,6 +176,52 @@ def entry_form_page(
             title=title,
             item=entry,
         )
+
+    return view
+
+
+def remove_page(
+    *,
+    model: type[Removable],
+    what: str,
+    section: str,
+    lookup: str = "investigation",
+) -> InvestigationView:
+    """A page to remove an entry added by mistake, with a written reason; when something rests
+    on the entry it says what, and offers no form."""
+
+    @investigation_page(f"Opened investigation to remove {what}", edit=True)
+    @require_http_methods(["GET", "POST"])
+    def view(
+        request: AuthenticatedRequest, investigation: Investigation, entry_pk: int
+    ) -> HttpResponse:
+        entry = cast(Removable, get_object_or_404(model, pk=entry_pk, **{lookup: investigation}))
+        refusal = removal_refusal(entry)
+        form = RemovalForm(posted(request))
+        if request.method == "POST" and form.is_valid():
+            try:
+                entry_remove(
+                    Actor.from_request(request), entry=entry, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, f"{capfirst(model._meta.verbose_name)} removed.")
+                return redirect(section_url(investigation, section))
+        context = page_context(
+            request,
+            investigation,
+            section,
+            form=form,
+            item=entry,
+            refusal=refusal,
+            title=f"Remove {what}",
+            cancel_url=section_url(investigation, section),
+        )
+        response = render_form(request, "investigations/remove.html", context)
+        if refusal and request.method == "POST":
+            response.status_code = 409
+        return response
 
     return view
 

@@ -18,11 +18,12 @@ from cairn.investigations.forms import (
     EvidenceStatusForm,
     IncidentForm,
     IndependenceForm,
+    OffenceEditForm,
     OffenceForm,
     SummaryForm,
 )
 from cairn.investigations.matrix import evidence_matrix
-from cairn.investigations.models import EvidenceItem, Investigation
+from cairn.investigations.models import EvidenceItem, Incident, Investigation, Offence
 from cairn.investigations.summary import case_summary_pdf
 from cairn.investigations.views.common import (
     entry_form_page,
@@ -30,6 +31,7 @@ from cairn.investigations.views.common import (
     investigation_page,
     page_context,
     posted,
+    remove_page,
 )
 from cairn.youngpeople.views.common import render_form
 
@@ -62,6 +64,40 @@ offence_add = form_page(
     save=lambda actor, investigation, data: services.offence_add(actor, **data),
     done="Offence added.",
     with_investigation=True,
+)
+incident_update = entry_form_page(
+    model=Incident,
+    section="incidents",
+    purpose="Opened investigation to change an incident",
+    form_class=IncidentForm,
+    with_investigation=True,
+    title="Change an incident",
+    done="Incident changed.",
+    save=lambda actor, incident, data: services.incident_update(actor, incident=incident, **data),
+    initial=lambda incident: {
+        "title": incident.title,
+        "occurred_from": incident.occurred_from,
+        "occurred_to": incident.occurred_to,
+        "place": incident.place,
+        "victims": list(incident.victims.all()),
+        "suspects": list(incident.suspects.all()),
+    },
+)
+offence_update = entry_form_page(
+    model=Offence,
+    lookup="incident__investigation",
+    section="incidents",
+    purpose="Opened investigation to change an offence",
+    form_class=OffenceEditForm,
+    with_investigation=True,
+    title="Change an offence",
+    done="Offence changed.",
+    save=lambda actor, offence, data: services.offence_update(actor, offence=offence, **data),
+    initial=lambda offence: {"category": offence.category, "suspect": offence.suspect},
+)
+incident_remove = remove_page(model=Incident, what="an incident", section="incidents")
+offence_remove = remove_page(
+    model=Offence, what="an offence", section="incidents", lookup="incident__investigation"
 )
 
 
@@ -139,6 +175,7 @@ evidence_independence = entry_form_page(
         "reason": item.override_reason,
     },
 )
+evidence_remove = remove_page(model=EvidenceItem, what="an evidence item", section="evidence")
 
 
 @investigation_page("Viewed investigation's evidence matrix")
@@ -176,6 +213,10 @@ urlpatterns = [
     path("<int:pk>/incidents/", incident_list, name="incidents"),
     path("<int:pk>/incidents/new/", incident_add, name="incident-add"),
     path("<int:pk>/offences/new/", offence_add, name="offence-add"),
+    path("<int:pk>/incidents/<int:entry_pk>/edit/", incident_update, name="incident-update"),
+    path("<int:pk>/incidents/<int:entry_pk>/remove/", incident_remove, name="incident-remove"),
+    path("<int:pk>/offences/<int:entry_pk>/edit/", offence_update, name="offence-update"),
+    path("<int:pk>/offences/<int:entry_pk>/remove/", offence_remove, name="offence-remove"),
     path("<int:pk>/evidence/", evidence_list, name="evidence"),
     path("<int:pk>/evidence/new/", evidence_add, name="evidence-add"),
     path("<int:pk>/evidence/<int:entry_pk>/edit/", evidence_update, name="evidence-update"),
@@ -185,6 +226,7 @@ urlpatterns = [
         evidence_independence,
         name="evidence-independence",
     ),
+    path("<int:pk>/evidence/<int:entry_pk>/remove/", evidence_remove, name="evidence-remove"),
     path("<int:pk>/matrix/", matrix_page, name="matrix"),
     path("<int:pk>/summary/", summary_export, name="summary"),
 ]

@@ -28,9 +28,10 @@ from cairn.investigations.forms import (
     SuspectForm,
     VictimEditForm,
     VictimForm,
+    WitnessEditForm,
     WitnessForm,
 )
-from cairn.investigations.models import Investigation, Suspect, Victim
+from cairn.investigations.models import Investigation, KeyDate, Suspect, Victim, Witness
 from cairn.investigations.queries import investigations_list, linked_people
 from cairn.investigations.services.investigation import (
     INVESTIGATION_FIELDS,
@@ -43,6 +44,7 @@ from cairn.investigations.views.common import (
     investigation_page,
     page_context,
     posted,
+    remove_page,
     require_investigations,
 )
 from cairn.youngpeople.models import YoungPerson
@@ -243,6 +245,29 @@ suspect_update = entry_form_page(
     done="Suspect's details changed.",
 )
 
+key_date_update = entry_form_page(
+    purpose="Opened investigation to change a key date",
+    model=KeyDate,
+    form_class=KeyDateForm,
+    title="Change a key date",
+    section="overview",
+    save=lambda actor, key_date, data: services.key_date_update(actor, key_date=key_date, **data),
+    initial=_details(("kind", "on", "note")),
+    done="Key date changed.",
+)
+witness_update = entry_form_page(
+    purpose="Opened investigation to change a witness",
+    model=Witness,
+    form_class=WitnessEditForm,
+    title="Change a witness's details",
+    section="overview",
+    save=lambda actor, witness, data: services.witness_update(actor, witness=witness, **data),
+    initial=_details(("witness_type", "name_as_recorded", "statement_on")),
+    done="Witness's details changed.",
+)
+key_date_remove = remove_page(model=KeyDate, what="a key date", section="overview")
+witness_remove = remove_page(model=Witness, what="a witness", section="overview")
+
 urlpatterns = [
     path("", investigation_list, name="list"),
     path("new/", investigation_create, name="create"),
@@ -254,4 +279,8 @@ urlpatterns = [
     path("<int:pk>/witnesses/new/", witness_add, name="witness-add"),
     path("<int:pk>/victims/<int:entry_pk>/edit/", victim_update, name="victim-update"),
     path("<int:pk>/suspects/<int:entry_pk>/edit/", suspect_update, name="suspect-update"),
+    path("<int:pk>/key-dates/<int:entry_pk>/edit/", key_date_update, name="key-date-update"),
+    path("<int:pk>/key-dates/<int:entry_pk>/remove/", key_date_remove, name="key-date-remove"),
+    path("<int:pk>/witnesses/<int:entry_pk>/edit/", witness_update, name="witness-update"),
+    path("<int:pk>/witnesses/<int:entry_pk>/remove/", witness_remove, name="witness-remove"),
 ]

@@ -36,21 +36,22 @@ def test_every_page_of_a_case_passes_the_checks(
     team = PoliceTeamFactory()
     investigator = make_user(Role.INVESTIGATOR, team=team)
     investigation = InvestigationFactory(team=team, officer_in_charge=investigator)
-    KeyDateFactory(investigation=investigation)
+    key_date = KeyDateFactory(investigation=investigation)
     seen = VictimFactory(
         investigation=investigation, young_person=YoungPersonFactory(holding_team=team)
     )
     VictimFactory(investigation=investigation, young_person=YoungPersonFactory())  # restricted
-    WitnessFactory(investigation=investigation)
+    witness = WitnessFactory(investigation=investigation)
     suspect = SuspectFactory(investigation=investigation)
     incident = IncidentFactory(investigation=investigation, suspects=[suspect], victims=[seen])
-    OffenceFactory(incident=incident, suspect=suspect)
+    offence = OffenceFactory(incident=incident, suspect=suspect)
     item = EvidenceItemFactory(
         investigation=investigation, suspects=[suspect], incidents=[incident]
     )
     EvidenceItemFactory(
         investigation=investigation, type_code="cctv", source="third_party", suspects=[suspect]
     )
+    served = EvidenceItemFactory(investigation=investigation, status="served")
     outcome = OutcomeFactory(suspect=suspect, number=16)
     sign_in_browser(investigator)
     page.set_default_timeout(30_000)
@@ -72,6 +73,16 @@ def test_every_page_of_a_case_passes_the_checks(
         f"{base}/evidence/{item.pk}/edit/",
         f"{base}/evidence/{item.pk}/status/",
         f"{base}/evidence/{item.pk}/independence/",
+        f"{base}/evidence/{item.pk}/remove/",
+        f"{base}/evidence/{served.pk}/remove/",
+        f"{base}/key-dates/{key_date.pk}/edit/",
+        f"{base}/key-dates/{key_date.pk}/remove/",
+        f"{base}/witnesses/{witness.pk}/edit/",
+        f"{base}/witnesses/{witness.pk}/remove/",
+        f"{base}/incidents/{incident.pk}/edit/",
+        f"{base}/incidents/{incident.pk}/remove/",
+        f"{base}/offences/{offence.pk}/edit/",
+        f"{base}/offences/{offence.pk}/remove/",
         f"{base}/matrix/",
         f"{base}/summary/",
         f"{base}/outcomes/",
@@ -85,6 +96,17 @@ def test_every_page_of_a_case_passes_the_checks(
     page.get_by_label("Yes, it is independent").check()
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Explain why")
+    assert_page_ok()
+
+    page.goto(f"{base}/witnesses/{witness.pk}/remove/")
+    page.get_by_role("button", name="Remove").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Explain why this entry is being removed"
+    )
+    assert_page_ok()
+    page.get_by_label("Why are you removing it?").fill("Added to the wrong investigation")
+    page.get_by_role("button", name="Remove").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Witness removed.")
     assert_page_ok()
 
     page.goto(f"{base}/outcomes/new/")
