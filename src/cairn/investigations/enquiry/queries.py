@@ -23,6 +23,7 @@ from cairn.investigations.models import (
     LineOfEnquiry,
     LineOfEnquiryKind,
     LineOfEnquiryStatus,
+    Suspect,
 )
 from cairn.networks.models import Network
 from cairn.networks.queries import ChartNode, chart_nodes, parse_node
@@ -113,6 +114,8 @@ class EnquiryView:
     open: list[LineView] = field(default_factory=list)
     accepted: list[LineView] = field(default_factory=list)
     dismissed: list[LineView] = field(default_factory=list)
+    # Suspects not resolved to a person entity yet: nothing is suggested from them.
+    unresolved: list[Suspect] = field(default_factory=list)
 
     @property
     def all(self) -> list[LineView]:
@@ -157,7 +160,9 @@ def lines_of_enquiry(
     networks = Network.objects.in_bulk(
         {line.basis["network"] for line, _ in shown if line.basis.get("network")}
     )
-    view = EnquiryView(investigation)
+    view = EnquiryView(
+        investigation, unresolved=list(investigation.suspects.filter(person__isnull=True))
+    )
     for line, legs in shown:
         found = LineView(
             line=line,

@@ -209,3 +209,13 @@ def test_the_list_reads_a_bounded_number_of_queries_however_many_lines(
         page = client.get(_urls(line)["list"])
     assert page.status_code == 200
     assert "XY65ZZZ" in page.content.decode()
+
+
+def test_the_page_says_which_suspects_nothing_is_suggested_from(
+    line: LineOfEnquiry, make_user: Callable[..., User], sign_in: SignIn, police_team: Team
+) -> None:
+    SuspectFactory(investigation=line.investigation, name_as_recorded="Unknown male 'Shorty'")
+    client = sign_in(make_user(Role.INVESTIGATOR, team=police_team))
+    page = client.get(_urls(line)["list"]).content.decode()
+    assert "Nothing is suggested from 1 suspect not yet linked" in page
+    assert "Shorty" in page
