@@ -140,7 +140,14 @@ class LineOfEnquiry(models.Model):
             models.UniqueConstraint(
                 fields=["investigation", "kind", "subject_key", "suspect"],
                 name="investigations_line_of_enquiry_unique",
-            )
+            ),
+            # NULLs are distinct in a unique constraint: without this one, lines with no
+            # suspect (young people, venues) could be stored twice.
+            models.UniqueConstraint(
+                fields=["investigation", "kind", "subject_key"],
+                condition=models.Q(suspect__isnull=True),
+                name="investigations_line_of_enquiry_unique_without_suspect",
+            ),
         ]
 
     def __str__(self) -> str:
