@@ -13,6 +13,7 @@ from cairn.access.queries import can_view
 from cairn.audit.models import Action
 from cairn.investigations.matrix import evidence_matrix
 from cairn.investigations.models import Investigation
+from cairn.investigations.queries import linked_people
 from cairn.investigations.services.common import audit_investigation
 from cairn.youngpeople.export import _no_fetching
 
@@ -38,7 +39,7 @@ def case_summary_pdf(actor: Actor, *, investigation: Investigation, recipient: s
             "investigation": investigation,
             "recipient": recipient,
             "generated_at": timezone.now(),
-            "victims": investigation.victims.all(),
+            "victims": linked_people(user, list(investigation.victims.all())),
             "suspects": investigation.suspects.all(),
             "incidents": investigation.incidents.prefetch_related("offences", "suspects"),
             "matrix": evidence_matrix(investigation),

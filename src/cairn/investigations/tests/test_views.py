@@ -3,6 +3,7 @@ restricted stubs for young people the user may not see, and the audited case sum
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from datetime import date
 
@@ -11,6 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pypdf import PdfReader
 
 from cairn.access.models import Team, User
 from cairn.access.permissions import Role
@@ -183,12 +185,30 @@ def test_the_matrix_page_says_in_words_whether_a_suspect_is_corroborated(
     assert "Rests on the child&#x27;s account" in page
 
 
+def _pdf_text(content: bytes) -> str:
+    """The PDF's text, page after page, with runs of white space made single spaces."""
+    reader = PdfReader(io.BytesIO(content))
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
 def test_the_case_summary_pdf_is_audited_as_a_disclosure_to_its_recipient(
-    client: Client, investigation: Investigation, investigator: User
+    client: Client, investigation: Investigation, investigator: User, police_team: Team
 ) -> None:
-    suspect = SuspectFactory(investigation=investigation)
-    incident = IncidentFactory(investigation=investigation, suspects=[suspect])
+    suspect = SuspectFactory(investigation=investigation, name_as_recorded="Synthetic Suspect Q")
+    cleared = SuspectFactory(investigation=investigation, name_as_recorded="Synthetic Suspect Z")
+    seen = YoungPersonFactory(holding_team=police_team, given_name="Visibleone")
+    hidden = YoungPersonFactory(given_name="Hiddenone", family_name="Elsewhere")
+    VictimFactory(investigation=investigation, name_as_recorded="Victim A", young_person=seen)
+    VictimFactory(investigation=investigation, name_as_recorded="Victim B", young_person=hidden)
+    incident = IncidentFactory(investigation=investigation, suspects=[suspect, cleared])
     EvidenceItemFactory(investigation=investigation, suspects=[suspect], incidents=[incident])
+    EvidenceItemFactory(
+        investigation=investigation,
+        type_code="anpr",
+        source="police",
+        suspects=[cleared],
+        incidents=[incident],
+    )
     response = client.post(
         reverse("investigations:summary", args=[investigation.pk]),
         {"recipient": "Charging advice meeting, Crown Prosecution Service"},
@@ -196,6 +216,16 @@ def test_the_case_summary_pdf_is_audited_as_a_disclosure_to_its_recipient(
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+    text = _pdf_text(response.content)
+    assert text.count("OFFICIAL-SENSITIVE") >= 3  # the header, the footer and the handling line
+    assert f"Investigation {investigation.reference}" in text
+    assert "Operation Synthetic Kestrel" in text
+    assert "Synthetic Suspect Q Rests on the child's account" in text
+    assert "Synthetic Suspect Z Independent corroboration" in text
+    assert f"Victim A {seen.reference}" in text
+    assert "Victim B held by another team" in text
+    for restricted in (hidden.reference, "Hiddenone", "Elsewhere", "Visibleone"):
+        assert restricted not in text
     entry = AuditEntry.objects.get(user=investigator, action=Action.DISCLOSURE)
     assert entry.record_ids == [str(investigation.pk)]
     assert entry.detail["recipient"] == "Charging advice meeting, Crown Prosecution Service"
