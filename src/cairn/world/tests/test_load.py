@@ -46,7 +46,8 @@ def test_organisations_and_teams_load_with_their_bundle_ids(tiny_bundle: Path) -
     assert police.external_id.startswith("OR")
     assert Team.objects.get(organisation=police, name="Child Exploitation Team").external_id
     assert "intelligence_reports" not in result.not_imported
-    assert "investigations" in result.not_imported
+    assert "investigations" not in result.not_imported
+    assert "trials" in result.not_imported
     entry = AuditEntry.objects.filter(action=Action.COLLECTION).latest("id")
     assert "Loaded bundle cairn-world-tiny-seed-7" in entry.summary
 
