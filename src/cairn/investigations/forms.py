@@ -79,6 +79,28 @@ class InvestigationForm(GovukForm):
         officer.queryset = officers
 
 
+class InvestigationFilterForm(GovukForm):
+    """The investigation list's filters (a GET form: every field optional)."""
+
+    q = forms.CharField(label="Operation name or reference", max_length=100, required=False)
+    status = forms.ChoiceField(
+        label="Status", choices=_blank(InvestigationStatus.choices, "Any"), required=False
+    )
+    offence = forms.ChoiceField(
+        label="Offence investigated", choices=_blank(OffenceCategory.choices, "Any"), required=False
+    )
+    officer = OfficerField(
+        label="Officer in charge", queryset=User.objects.none(), required=False, empty_label="Any"
+    )
+    closed = forms.BooleanField(label="Include closed investigations", required=False)
+
+    def __init__(self, *args: Any, officers: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        officer = self.fields["officer"]
+        assert isinstance(officer, forms.ModelChoiceField)
+        officer.queryset = officers
+
+
 class InvestigationCreateForm(InvestigationForm):
     team = forms.ModelChoiceField(label="Investigating team", queryset=Team.objects.none())
 

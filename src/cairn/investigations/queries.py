@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from cairn.access.actor import Actor
 from cairn.access.models import User
@@ -39,20 +40,48 @@ def investigation_open(
     return open_record(actor, _base(), pk, purpose=purpose)
 
 
+INVESTIGATION_REFERENCE = re.compile(r"^\s*(?:OP-?)?0*(\d{1,9})\s*$", re.IGNORECASE)
+
+
 def investigations_list(
-    actor: Actor, *, mine: bool = False, include_closed: bool = False, search: str = ""
+    actor: Actor,
+    *,
+    mine: bool = False,
+    include_closed: bool = False,
+    search: str = "",
+    status: str = "",
+    offence_type: str = "",
+    officer: User | None = None,
 ) -> Sequence[Investigation]:
-    """The investigations the actor may see: their own (as officer in charge) or their teams'."""
+    """The investigations the actor may see: their own (as officer in charge) or their teams',
+    narrowed by status, offence, officer in charge and an operation name or reference (OP-000012).
+    Closed investigations are left out unless asked for, or unless the status asked is closed."""
     queryset = _base()
     terms: dict[str, object] = {}
     if mine:
         queryset = queryset.filter(officer_in_charge=actor.user)
         terms["mine"] = True
-    if not include_closed:
+    if status:
+        queryset = queryset.filter(status=status)
+        terms["status"] = status
+    elif not include_closed:
         queryset = queryset.exclude(status=InvestigationStatus.CLOSED)
-    if search.strip():
-        queryset = queryset.filter(operation_name__icontains=search.strip())
-        terms["operation_name"] = search.strip()
+    if offence_type:
+        # The codes are slugs, so the quoted code matches one whole element of the JSON list
+        # (the JSON "contains" lookup is not available on SQLite).
+        queryset = queryset.filter(offence_types__icontains=f'"{offence_type}"')
+        terms["offence_type"] = offence_type
+    if officer is not None:
+        queryset = queryset.filter(officer_in_charge=officer)
+        terms["officer_in_charge"] = officer.pk
+    search = search.strip()
+    if search:
+        by_name = Q(operation_name__icontains=search)
+        reference = INVESTIGATION_REFERENCE.match(search)
+        queryset = queryset.filter(
+            by_name | Q(pk=int(reference.group(1))) if reference else by_name
+        )
+        terms["operation_name_or_reference"] = search
     return list_records(actor, queryset, purpose="Listed investigations", search=terms or None)
 
 

@@ -341,3 +341,72 @@ def test_mine_lists_only_investigations_where_i_am_officer_in_charge(
     assert "Operation Done" not in team_page
     assert "Operation Mine" in mine_page and "Operation Colleague" not in mine_page
     assert "Operation Done" in with_closed
+
+
+def _listed(client: Client, query: str) -> set[str]:
+    page = client.get(reverse("investigations:list") + query).content.decode()
+    names = ["Operation Kite", "Operation Heron", "Operation Wren", "Operation Lark"]
+    return {name for name in names if name in page}
+
+
+def test_the_list_filters_by_status_offence_and_officer_in_charge(
+    client: Client,
+    make_user: Callable[..., User],
+    police_team: Team,
+    investigator: User,
+) -> None:
+    colleague = make_user(Role.INVESTIGATOR, team=police_team)
+    InvestigationFactory(
+        team=police_team,
+        operation_name="Operation Kite",
+        officer_in_charge=investigator,
+        offence_types=["sexual_grooming", "child_abduction"],
+    )
+    InvestigationFactory(
+        team=police_team,
+        operation_name="Operation Heron",
+        officer_in_charge=colleague,
+        status="at_court",
+    )
+    InvestigationFactory(team=police_team, operation_name="Operation Wren", status="closed")
+
+    assert _listed(client, "?status=at_court") == {"Operation Heron"}
+    assert _listed(client, "?status=closed") == {"Operation Wren"}
+    assert _listed(client, "?offence=child_abduction") == {"Operation Kite"}
+    assert _listed(client, "?offence=child_sexual_exploitation") == {"Operation Heron"}
+    assert _listed(client, f"?officer={colleague.pk}") == {"Operation Heron"}
+    assert _listed(client, f"?officer={investigator.pk}&status=at_court") == set()
+
+
+def test_the_list_finds_an_investigation_by_its_reference_or_operation_name(
+    client: Client, police_team: Team
+) -> None:
+    kite = InvestigationFactory(team=police_team, operation_name="Operation Kite")
+    InvestigationFactory(team=police_team, operation_name="Operation Lark")
+
+    assert _listed(client, f"?q={kite.reference}") == {"Operation Kite"}
+    assert _listed(client, f"?q=op{kite.pk}") == {"Operation Kite"}
+    assert _listed(client, "?q=lark") == {"Operation Lark"}
+    entry = AuditEntry.objects.filter(action=Action.CONSULTATION).latest("id")
+    assert entry.detail["search"] == {"operation_name_or_reference": "lark"}
+
+
+def test_the_list_never_shows_another_teams_investigation_whatever_the_filter(
+    client: Client, police_team: Team
+) -> None:
+    hidden = InvestigationFactory(operation_name="Operation Wren", status="at_court")
+    InvestigationFactory(team=police_team, operation_name="Operation Heron", status="at_court")
+
+    assert _listed(client, "?status=at_court") == {"Operation Heron"}
+    assert _listed(client, f"?q={hidden.reference}") == set()
+
+
+def test_an_unknown_filter_value_is_refused_with_a_message_and_the_list_unfiltered(
+    client: Client, police_team: Team
+) -> None:
+    InvestigationFactory(team=police_team, operation_name="Operation Kite")
+    response = client.get(reverse("investigations:list") + "?status=lost&offence=theft")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "govuk-error-summary" in page
+    assert "Operation Kite" in page

@@ -23,6 +23,7 @@ from cairn.core.http import AuthenticatedRequest
 from cairn.investigations import services
 from cairn.investigations.forms import (
     InvestigationCreateForm,
+    InvestigationFilterForm,
     InvestigationForm,
     KeyDateForm,
     SuspectForm,
@@ -57,19 +58,27 @@ from cairn.youngpeople.views.common import render_form
 def investigation_list(request: AuthenticatedRequest) -> HttpResponse:
     require_investigations(request)
     mine = request.GET.get("show") == "mine"
-    include_closed = request.GET.get("closed") == "1"
-    search = request.GET.get("q", "")[:100]
+    form = InvestigationFilterForm(
+        request.GET or None, officers=_officers(list(request.user.team_ids()))
+    )
+    filters: dict[str, Any] = form.cleaned_data if form.is_bound and form.is_valid() else {}
     investigations = investigations_list(
-        Actor.from_request(request), mine=mine, include_closed=include_closed, search=search
+        Actor.from_request(request),
+        mine=mine,
+        include_closed=bool(filters.get("closed")),
+        search=filters.get("q", ""),
+        status=filters.get("status", ""),
+        offence_type=filters.get("offence", ""),
+        officer=filters.get("officer"),
     )
     context = {
+        "form": form,
         "investigations": investigations,
         "mine": mine,
-        "include_closed": include_closed,
-        "search": search,
+        "filtered": any(filters.values()),
         "can_create": request.user.can(Perm.EDIT_INVESTIGATIONS),
     }
-    return render(request, "investigations/list.html", context)
+    return render(request, "investigations/list.html", context, status=400 if form.errors else 200)
 
 
 def _officers(team_ids: list[int]) -> QuerySet[User]:

@@ -59,6 +59,8 @@ def test_every_page_of_a_case_passes_the_checks(
 
     for url in [
         "/investigations/?show=mine",
+        "/investigations/?status=open&offence=child_sexual_exploitation&q=OP-1",
+        "/investigations/?status=lost",
         f"{base}/",
         f"{base}/edit/",
         f"{base}/key-dates/new/",
