@@ -891,6 +891,7 @@ def time_full_relink(
     stages = _Stages()
     everything = world_table(bundle)
     stages.done("convert")
+    limit = min(limit, everything.num_rows - samples)  # a smaller world: all but the samples
     existing = everything.slice(0, limit)
     held_out = everything.slice(limit, samples)
     started, cpu_started = time.perf_counter(), time.process_time()
