@@ -27,6 +27,7 @@ LOCATION = "location"
 EVENT = "event"
 REPORT = "report"
 MISSING_EPISODE = "missing_episode"
+INCIDENT = "incident"
 
 # Components smaller than this are one community each: Leiden has nothing to split.
 SMALL_COMPONENT = 12
@@ -56,6 +57,7 @@ class EdgeFacts:
     best_grading: str = ""
     report_ids: list[int] = field(default_factory=list)
     missing_episode_ids: list[int] = field(default_factory=list)
+    incident_ids: list[int] = field(default_factory=list)
 
     def add(self, record: SourceRecord) -> None:
         self.count += 1
@@ -64,6 +66,8 @@ class EdgeFacts:
         self.best_grading = better_grading(self.best_grading, record.grading)
         if record.kind == REPORT:
             self.report_ids.append(record.id)
+        elif record.kind == INCIDENT:
+            self.incident_ids.append(record.id)
         else:
             self.missing_episode_ids.append(record.id)
 

@@ -23,6 +23,7 @@ from cairn.intelligence.models import (
     ReportYoungPerson,
     VehicleMention,
 )
+from cairn.investigations.models import Incident
 from cairn.linkage.models import (
     LinkStatus,
     LocationEntity,
@@ -32,6 +33,7 @@ from cairn.linkage.models import (
     location_key,
 )
 from cairn.networks.analysis import (
+    INCIDENT,
     MISSING_EPISODE,
     REPORT,
     Episode,
@@ -160,6 +162,39 @@ def episode_records(episode_ids: Collection[int] | None = None) -> list[SourceRe
         )
         for pk, young_person_id, started_at, ended_at, where in sorted(episodes)
     ]
+
+
+def incident_records(incident_ids: Collection[int] | None = None) -> list[SourceRecord]:
+    """Each investigation incident: its victims' young people, its suspects' person entities
+    and its place, dated the day it began (or began to be alleged). Victims and suspects not
+    linked to a record, and a place not resolved to a location, add no node."""
+    nodes: dict[int, set[Node]] = defaultdict(set)
+    victims = Incident.victims.through.objects.exclude(victim__young_person=None)
+    for incident_id, young_person_id in _for(victims, "incident_id", incident_ids).values_list(
+        "incident_id", "victim__young_person_id"
+    ):
+        nodes[incident_id].add((NodeKind.YOUNG_PERSON.value, young_person_id))
+    suspects = Incident.suspects.through.objects.exclude(suspect__person=None)
+    for incident_id, person_id in _for(suspects, "incident_id", incident_ids).values_list(
+        "incident_id", "suspect__person_id"
+    ):
+        nodes[incident_id].add((NodeKind.PERSON.value, person_id))
+    incidents = _for(Incident.objects.all(), "pk", incident_ids).values_list(
+        "pk", "occurred_from", "location_id"
+    )
+    records = []
+    for pk, occurred_from, location_id in incidents.order_by("pk"):
+        if location_id is not None:
+            nodes[pk].add((NodeKind.LOCATION.value, location_id))
+        records.append(
+            SourceRecord(
+                kind=INCIDENT,
+                id=pk,
+                at=datetime.combine(occurred_from, time.min, UTC),
+                nodes=frozenset(nodes.get(pk, ())),
+            )
+        )
+    return records
 
 
 def _any_of(pairs: Iterable[tuple[str, int]], kind_field: str, id_field: str) -> Q:

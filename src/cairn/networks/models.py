@@ -29,6 +29,8 @@ class SourceKind(models.TextChoices):
 
     REPORT = "report", "Intelligence report"
     MISSING_EPISODE = "missing_episode", "Missing episode"
+    # An investigation's incident: its victims, its suspects and its place (issue 7).
+    INCIDENT = "incident", "Investigation incident"
 
 
 class SourceNode(models.Model):
@@ -68,6 +70,7 @@ class Edge(models.Model):
     second_id = models.BigIntegerField()
     report_ids = models.JSONField(default=list)
     missing_episode_ids = models.JSONField(default=list)
+    incident_ids = models.JSONField(default=list)
     first_seen = models.DateTimeField()
     last_seen = models.DateTimeField()
     count = models.PositiveIntegerField()

@@ -22,6 +22,7 @@ from cairn.access.actor import Actor
 from cairn.access.models import User
 from cairn.access.queries import RecordNotFound, audit_consultation, list_records, scope
 from cairn.intelligence.models import EventMention, IntelligenceReport
+from cairn.investigations.models import Incident, Investigation, Suspect
 from cairn.linkage.models import (
     LinkStatus,
     LocationEntity,
@@ -143,6 +144,14 @@ def _visible_reports(user: User | None) -> QuerySet[IntelligenceReport]:
     return scope(user, IntelligenceReport.objects.all())
 
 
+def _visible_incidents(user: User | None) -> QuerySet[Incident]:
+    """Incidents of the investigations shared with the user (an incident goes with its
+    investigation)."""
+    return Incident.objects.filter(
+        investigation__in=scope(user, Investigation.objects.all()).values("pk")
+    )
+
+
 def _visible_episodes(user: User | None) -> QuerySet[MissingEpisode]:
     return MissingEpisode.objects.filter(
         young_person__in=scope(user, YoungPerson.objects.all()).values("pk")
@@ -168,11 +177,15 @@ def visible_nodes(user: User | None, nodes: Collection[Node]) -> set[Node]:
     }
     others = [node for node in nodes if node[0] != NodeKind.YOUNG_PERSON]
     if others:
-        from_visible_records = Q(
-            source_kind=SourceKind.REPORT, source_id__in=_visible_reports(user).values("pk")
-        ) | Q(
-            source_kind=SourceKind.MISSING_EPISODE,
-            source_id__in=_visible_episodes(user).values("pk"),
+        from_visible_records = (
+            Q(source_kind=SourceKind.REPORT, source_id__in=_visible_reports(user).values("pk"))
+            | Q(
+                source_kind=SourceKind.MISSING_EPISODE,
+                source_id__in=_visible_episodes(user).values("pk"),
+            )
+            | Q(
+                source_kind=SourceKind.INCIDENT, source_id__in=_visible_incidents(user).values("pk")
+            )
         )
         seen |= set(
             SourceNode.objects.filter(_nodes_q(others, "node_kind", "node_id"))
@@ -184,8 +197,9 @@ def visible_nodes(user: User | None, nodes: Collection[Node]) -> set[Node]:
 
 
 def _person_names(user: User | None, ids: list[int]) -> dict[int, str]:
-    """Each person's name as written in the earliest visible report: the stored display name may
-    come from a report this user may not see."""
+    """Each person's name as written in the earliest visible report, else as recorded as a
+    suspect in a visible investigation: the stored display name may come from a record this
+    user may not see."""
     names: dict[int, str] = {}
     links = (
         MentionLink.objects.filter(entity_id__in=ids, mention__report__in=_visible_reports(user))
@@ -196,6 +210,14 @@ def _person_names(user: User | None, ids: list[int]) -> dict[int, str]:
     for entity_id, name, nickname in links:
         if entity_id not in names and (name or nickname):
             names[entity_id] = name or nickname
+    # Someone named in no visible report may be a suspect of a visible investigation.
+    suspects = Suspect.objects.filter(
+        person_id__in=[pk for pk in ids if pk not in names],
+        investigation__in=scope(user, Investigation.objects.all()).values("pk"),
+    )
+    for entity_id, name in suspects.order_by("id").values_list("person_id", "name_as_recorded"):
+        if entity_id is not None and name:
+            names.setdefault(entity_id, name)
     return names
 
 
@@ -337,13 +359,17 @@ def _ends(edge: Edge) -> tuple[Node, Node]:
     return (edge.first_kind, edge.first_id), (edge.second_kind, edge.second_id)
 
 
-def _seen_records(user: User | None, edges: Sequence[Edge]) -> tuple[set[int], set[int]]:
-    """The reports and missing episodes behind these links that the user may see."""
+def _seen_records(user: User | None, edges: Sequence[Edge]) -> tuple[set[int], set[int], set[int]]:
+    """The reports, missing episodes and incidents behind these links the user may see."""
     report_ids = {pk for edge in edges for pk in edge.report_ids}
     episode_ids = {pk for edge in edges for pk in edge.missing_episode_ids}
+    incident_ids = {pk for edge in edges for pk in edge.incident_ids}
     reports = set(_visible_reports(user).filter(pk__in=report_ids).values_list("pk", flat=True))
     episodes = set(_visible_episodes(user).filter(pk__in=episode_ids).values_list("pk", flat=True))
-    return reports, episodes
+    incidents = set(
+        _visible_incidents(user).filter(pk__in=incident_ids).values_list("pk", flat=True)
+    )
+    return reports, episodes, incidents
 
 
 def _without_hidden_associations(
@@ -352,7 +378,7 @@ def _without_hidden_associations(
     """Leave out a link between two nodes the user may see that only unshared records make:
     that the two were named together is itself intelligence they have no need to know. A link
     to a restricted node stays, as a stub: it says only that something unshared exists."""
-    reports, episodes = _seen_records(user, edges)
+    reports, episodes, incidents = _seen_records(user, edges)
     return [
         edge
         for edge in edges
@@ -360,6 +386,7 @@ def _without_hidden_associations(
         or shown[(edge.second_kind, edge.second_id)].restricted
         or reports.intersection(edge.report_ids)
         or episodes.intersection(edge.missing_episode_ids)
+        or incidents.intersection(edge.incident_ids)
     ]
 
 
@@ -420,6 +447,8 @@ class Provenance:
     restricted_reports: int
     episodes: Sequence[MissingEpisode]
     restricted_episodes: int
+    incidents: Sequence[Incident] = ()
+    restricted_incidents: int = 0
 
 
 def edge_provenance(actor: Actor, pk: int) -> Provenance:
@@ -452,7 +481,21 @@ def edge_provenance(actor: Actor, pk: int) -> Provenance:
         [episode.pk for episode in episodes],
         summary="Viewed the missing episodes behind a link of the network graph",
     )
+    incidents = list(
+        _visible_incidents(actor.user)
+        .filter(pk__in=edge.incident_ids)
+        .select_related("investigation")
+        .order_by("occurred_from", "pk")
+    )
+    audit_consultation(
+        actor,
+        Investigation,
+        sorted({incident.investigation_id for incident in incidents}),
+        summary="Viewed the investigation incidents behind a link of the network graph",
+    )
     return Provenance(
+        incidents=incidents,
+        restricted_incidents=len(edge.incident_ids) - len(incidents),
         edge=edge,
         first=first,
         second=second,

@@ -28,7 +28,15 @@ from cairn.audit.services import audit_record, record_label
 from cairn.intelligence.models import EventMention
 from cairn.linkage.models import LocationEntity, PhoneEntity, VehicleEntity
 from cairn.networks import analysis, loader
-from cairn.networks.analysis import MISSING_EPISODE, REPORT, EdgeFacts, Node, Pair, SourceRecord
+from cairn.networks.analysis import (
+    INCIDENT,
+    MISSING_EPISODE,
+    REPORT,
+    EdgeFacts,
+    Node,
+    Pair,
+    SourceRecord,
+)
 from cairn.networks.models import Edge, Network, NetworkNode, NodeKind, SourceNode
 from cairn.networks.services import continuity
 from cairn.youngpeople.models import RiskAssessment, YoungPerson
@@ -121,6 +129,7 @@ EDGE_FIELDS = [
     "second_id",
     "report_ids",
     "missing_episode_ids",
+    "incident_ids",
     "first_seen",
     "last_seen",
     "count",
@@ -143,6 +152,7 @@ def _edge_rows(edges: dict[Pair, EdgeFacts]) -> Iterator[tuple[Any, ...]]:
             second_id,
             sorted(facts.report_ids),
             sorted(facts.missing_episode_ids),
+            sorted(facts.incident_ids),
             facts.first_seen,
             facts.last_seen,
             facts.count,
@@ -248,7 +258,7 @@ def network_rebuild(*, actor: Actor, now: datetime | None = None) -> RebuildSumm
     """Rebuild the incidence, the edges, the networks and their communities from the records."""
     _require_analyst(actor)
     now = now or timezone.now()
-    records = loader.report_records() + loader.episode_records()
+    records = loader.report_records() + loader.episode_records() + loader.incident_records()
     edges = analysis.edges_from(records)
     graph = analysis.build_graph(edges)
     structure = analysis.analyse(graph)
@@ -268,7 +278,10 @@ def network_rebuild(*, actor: Actor, now: datetime | None = None) -> RebuildSumm
             actor=actor,
             action=Action.COMBINATION,
             record_type=record_label(Edge),
-            summary="Rebuilt the network graph from intelligence reports and missing episodes",
+            summary=(
+                "Rebuilt the network graph from intelligence reports, missing episodes and "
+                "investigations' incidents"
+            ),
             detail=summary.as_dict(),
         )
     return summary
@@ -388,6 +401,14 @@ def network_update_for_episode(*, actor: Actor, missing_episode_id: int) -> Upda
     return _update_source(
         actor, MISSING_EPISODE, missing_episode_id, records[0] if records else None
     )
+
+
+def network_update_for_incident(*, actor: Actor, incident_id: int) -> UpdateSummary:
+    """Bring the graph up to date with one new, edited or deleted investigation incident (its
+    victims, suspects and place); the investigations app calls it when an incident changes."""
+    _require_analyst(actor)
+    records = loader.incident_records([incident_id])
+    return _update_source(actor, INCIDENT, incident_id, records[0] if records else None)
 
 
 EXPORT_COLUMNS = ["kind", "entity_id", "external_id", "network_id", "community_id"]

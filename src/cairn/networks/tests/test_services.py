@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,12 @@ from cairn.access.models import Team
 from cairn.access.permissions import Role
 from cairn.audit.models import AuditEntry
 from cairn.intelligence.models import PersonMention
+from cairn.investigations.tests.factories import (
+    IncidentFactory,
+    InvestigationFactory,
+    SuspectFactory,
+    VictimFactory,
+)
 from cairn.linkage.models import LinkStatus, MentionLink, PersonEntity, PhoneEntity
 from cairn.networks import services
 from cairn.networks.models import Edge, Network, NetworkNode, SourceNode
@@ -269,3 +275,51 @@ def test_mention_links_still_proposed_do_not_make_edges(team: Team) -> None:
 
     assert not Edge.objects.exists()
     assert SourceNode.objects.filter(source_id=report.pk).count() == 1
+
+
+def grill_incident(team: Team) -> tuple[Any, Any, Any, Any]:
+    """Tiger is a suspect, and a girl of `team` a victim, of an incident at the Grill House;
+    a second suspect is not linked to any person."""
+    tiger, girl, grill = person("Tiger"), YoungPersonFactory(holding_team=team), place("Grill")
+    investigation = InvestigationFactory()
+    incident = IncidentFactory(
+        investigation=investigation,
+        occurred_from=EVENING.date(),
+        location=grill,
+        suspects=[
+            SuspectFactory(investigation=investigation, person=tiger),
+            SuspectFactory(investigation=investigation),
+        ],
+        victims=[VictimFactory(investigation=investigation, young_person=girl)],
+    )
+    return incident, tiger, girl, grill
+
+
+def test_an_incident_links_its_suspects_to_its_victims_and_its_place(team: Team) -> None:
+    incident, tiger, girl, grill = grill_incident(team)
+
+    summary = services.network_rebuild(actor=SYSTEM)
+
+    suspect_victim = edge(("person", tiger.pk), ("young_person", girl.pk))
+    assert suspect_victim.incident_ids == [incident.pk]
+    assert suspect_victim.report_ids == [] and suspect_victim.missing_episode_ids == []
+    assert suspect_victim.first_seen == datetime.combine(EVENING.date(), time.min, UTC)
+    assert edge(("person", tiger.pk), ("location", grill.pk)).count == 1
+    assert summary.nodes == 3 and summary.edges == 3
+    assert Network.objects.get().young_people == 1
+
+
+def test_an_edited_incident_updates_the_graph_as_a_rebuild_would(team: Team) -> None:
+    incident = grill_incident(team)[0]
+    incident.location = None
+    incident.save(update_fields=["location"])
+    services.network_rebuild(actor=SYSTEM)
+    incident.location = place("Grill")
+    incident.save(update_fields=["location"])
+
+    services.network_update_for_incident(actor=SYSTEM, incident_id=incident.pk)
+    updated = edge_table()
+    services.network_rebuild(actor=SYSTEM)
+
+    assert updated == edge_table()
+    assert len(updated) == 3

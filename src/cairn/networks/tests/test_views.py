@@ -21,6 +21,12 @@ from cairn.access.permissions import Role
 from cairn.access.tests.factories import TeamFactory
 from cairn.audit.models import Action, AuditEntry
 from cairn.intelligence.models import IntelligenceReport
+from cairn.investigations.tests.factories import (
+    IncidentFactory,
+    InvestigationFactory,
+    SuspectFactory,
+    VictimFactory,
+)
 from cairn.linkage.models import PersonEntity
 from cairn.networks import services
 from cairn.networks.models import Edge, Network
@@ -414,3 +420,38 @@ def test_two_visible_nodes_named_together_only_in_an_unshared_report_are_not_lin
     }
     assert provenance.status_code == 403
     assert "+447700900999" not in provenance.content.decode()
+
+
+def test_an_incidents_links_are_named_only_to_those_who_may_see_its_investigation(
+    make_user: Callable[..., User], sign_in: SignIn, team: Team
+) -> None:
+    tiger = PersonEntity.objects.create(display_name="Tiger")
+    girl = YoungPersonFactory(holding_team=team, given_name="Ellie")
+    investigation = InvestigationFactory()
+    IncidentFactory(
+        investigation=investigation,
+        title="Taken to the flat",
+        suspects=[
+            SuspectFactory(investigation=investigation, person=tiger, name_as_recorded="Tiger")
+        ],
+        victims=[VictimFactory(investigation=investigation, young_person=girl)],
+    )
+    services.network_rebuild(actor=Actor.system())
+    link = Edge.objects.get()
+    police = sign_in(make_user(Role.ANALYST, team=investigation.team))
+    carers = sign_in(make_user(Role.ANALYST, team=team))
+
+    police_chart = police.get(chart_url("networks:chart-json", f"person:{tiger.pk}")).json()
+    police_records = police.get(reverse("networks:edge", args=[link.pk])).content.decode()
+    carers_chart = carers.get(chart_url("networks:chart-json", f"young_person:{girl.pk}"))
+    carers_records = carers.get(reverse("networks:edge", args=[link.pk])).content.decode()
+
+    assert {node["label"] for node in police_chart["nodes"]} == {"Tiger", "Restricted"}
+    assert investigation.reference in police_records and "Taken to the flat" in police_records
+    assert "Tiger" not in carers_chart.content.decode()
+    (only,) = carers_chart.json()["edges"]
+    assert {only["source"], only["target"]} - {f"young_person:{girl.pk}"} == {
+        next(n["id"] for n in carers_chart.json()["nodes"] if n["restricted"])
+    }
+    assert "1 investigation incident not shared with your team." in carers_records
+    assert investigation.reference not in carers_records
