@@ -16,11 +16,29 @@ class NotNormalisable(ValueError):
 # Phones ----------------------------------------------------------------------------------------
 
 
+# "07700 900...", "07700 900xxx", "07700 900???": a reporter's incomplete number, not a phone.
+_PARTIAL_PHONE = re.compile(r"(\.\.|…|\?|[xX]{2,}|_)")
+# UK mobile numbers (07…) have ten digits after the 0; phonenumbers calls shorter ones "possible"
+# because some geographic numbers are shorter.
+UK_MOBILE_DIGITS = 10
+
+
+def _short_uk_mobile(number: phonenumbers.PhoneNumber) -> bool:
+    national = str(number.national_number)
+    return (
+        number.country_code == 44 and national.startswith("7") and len(national) != UK_MOBILE_DIGITS
+    )
+
+
 def normalise_phone(raw: str) -> str:
     """A UK (or +-prefixed international) phone number in E.164."""
     text = (raw or "").strip()
     if not text:
         raise NotNormalisable("Enter a phone number")
+    if _PARTIAL_PHONE.search(text):
+        raise NotNormalisable(
+            f"“{text}” is only part of a number: record it in the description, not as a phone"
+        )
     try:
         number = phonenumbers.parse(text, "GB")
     except phonenumbers.NumberParseException as error:
@@ -28,7 +46,7 @@ def normalise_phone(raw: str) -> str:
     # Possible, not "valid": Ofcom's drama ranges (07700 900xxx) and newly issued ranges are
     # real enough to record; a wrong length is not.
     reason = phonenumbers.is_possible_number_with_reason(number)
-    if reason != phonenumbers.ValidationResult.IS_POSSIBLE:
+    if reason != phonenumbers.ValidationResult.IS_POSSIBLE or _short_uk_mobile(number):
         raise NotNormalisable(
             f"“{text}” is not a possible phone number: check the digits and the area code"
         )

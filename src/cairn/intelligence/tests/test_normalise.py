@@ -47,6 +47,19 @@ def test_unparseable_or_impossible_phones_are_refused(written: str) -> None:
         normalise_phone(written)
 
 
+@given(
+    st.text(alphabet="0123456789", min_size=3, max_size=8),
+    st.sampled_from(["...", "…", "xxx", "???", "", " "]),
+)
+def test_part_of_a_uk_mobile_number_is_never_recorded_as_a_phone(digits: str, tail: str) -> None:
+    with pytest.raises(NotNormalisable):
+        normalise_phone(f"07{digits}{tail}")
+
+
+def test_childline_and_other_short_non_mobile_numbers_still_normalise() -> None:
+    assert normalise_phone("0800 1111") == "+448001111"
+
+
 def test_the_drama_range_is_a_possible_number() -> None:
     assert normalise_phone("07700 900123") == "+447700900123"
 
