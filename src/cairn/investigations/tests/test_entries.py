@@ -342,3 +342,13 @@ def test_the_incident_change_page_saves_the_new_details(
     assert response.status_code == 302
     incident.refresh_from_db()
     assert (incident.title, incident.place) == ("Taken to a flat", "Synthetic flat")
+
+
+def test_cancelling_a_change_to_an_offence_returns_to_the_incidents(
+    sign_in: SignIn, investigator: User, investigation: Investigation
+) -> None:
+    offence = OffenceFactory(incident=IncidentFactory(investigation=investigation))
+    url = reverse("investigations:offence-update", args=[investigation.pk, offence.pk])
+    page = sign_in(investigator).get(url).content.decode()
+    incidents = reverse("investigations:incidents", args=[investigation.pk])
+    assert f'href="{incidents}">Cancel</a>' in page

@@ -104,8 +104,11 @@ def _handle_form(
         else:
             messages.success(request, done)
             return redirect(section_url(investigation, section))
+    cancel_url = section_url(investigation, section)
     return render_form(
-        request, template, page_context(request, investigation, section, form=form, **context)
+        request,
+        template,
+        page_context(request, investigation, section, form=form, cancel_url=cancel_url, **context),
     )
 
 
