@@ -51,6 +51,26 @@ def network_update_for_report_task(report_id: int, attempt: int = 0) -> dict[str
 
 
 @task()
+def network_update_for_episode_task(missing_episode_id: int) -> dict[str, int]:
+    """Update the edges a new or changed missing episode touches (where found, who with)."""
+    from cairn.networks.services import network_update_for_episode
+
+    summary = network_update_for_episode(
+        actor=Actor.system(), missing_episode_id=missing_episode_id
+    )
+    return {"edges_changed": summary.edges_changed, "nodes_added": summary.nodes_added}
+
+
+@task()
+def network_update_for_incident_task(incident_id: int) -> dict[str, int]:
+    """Update the edges a new or changed investigation incident touches."""
+    from cairn.networks.services import network_update_for_incident
+
+    summary = network_update_for_incident(actor=Actor.system(), incident_id=incident_id)
+    return {"edges_changed": summary.edges_changed, "nodes_added": summary.nodes_added}
+
+
+@task()
 def email_network_alerts(young_person_id: int, alert_ids: list[int]) -> int:
     """E-mail an alert to its recipients who have an address; it names no one, only references."""
     from cairn.networks.models import NetworkAlert

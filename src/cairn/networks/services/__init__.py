@@ -16,6 +16,7 @@ from itertools import combinations, islice
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import DateTimeField, F, Field, JSONField, Model, Q
@@ -401,6 +402,23 @@ def network_update_for_episode(*, actor: Actor, missing_episode_id: int) -> Upda
     return _update_source(
         actor, MISSING_EPISODE, missing_episode_id, records[0] if records else None
     )
+
+
+def network_update_episode_later(*, missing_episode_id: int) -> None:
+    """Queue `network_update_for_episode` for when the caller's transaction commits (saving an
+    episode through the app; bulk imports are followed by `cairn network rebuild`)."""
+    from cairn.networks.tasks import network_update_for_episode_task
+
+    if settings.CAIRN_LINK_ON_SAVE:
+        transaction.on_commit(lambda: network_update_for_episode_task.enqueue(missing_episode_id))
+
+
+def network_update_incident_later(*, incident_id: int) -> None:
+    """Queue `network_update_for_incident` for when the caller's transaction commits."""
+    from cairn.networks.tasks import network_update_for_incident_task
+
+    if settings.CAIRN_LINK_ON_SAVE:
+        transaction.on_commit(lambda: network_update_for_incident_task.enqueue(incident_id))
 
 
 def network_update_for_incident(*, actor: Actor, incident_id: int) -> UpdateSummary:

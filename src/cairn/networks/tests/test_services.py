@@ -323,3 +323,45 @@ def test_an_edited_incident_updates_the_graph_as_a_rebuild_would(team: Team) -> 
 
     assert updated == edge_table()
     assert len(updated) == 3
+
+
+def test_recording_a_missing_episode_in_the_app_brings_the_graph_up_to_date(
+    world: dict[str, Any], settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from cairn.youngpeople.services import missing_episode_create
+
+    services.network_rebuild(actor=SYSTEM)
+    settings.CAIRN_LINK_ON_SAVE = True
+    started = datetime.now(tz=UTC) - timedelta(days=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        missing_episode_create(
+            actor=SYSTEM,
+            young_person=world["boy"],
+            started_at=started,
+            ended_at=started + timedelta(hours=9),
+            reported_by="Carer (synthetic)",
+            where_found="Grill house",
+        )
+
+    found = edge(("young_person", world["boy"].pk), ("location", place("Grill House").pk))
+    assert len(found.missing_episode_ids) == 1
+
+
+def test_with_updates_on_save_off_recording_an_episode_leaves_the_graph_to_the_next_rebuild(
+    world: dict[str, Any], settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from cairn.youngpeople.services import missing_episode_create
+
+    services.network_rebuild(actor=SYSTEM)
+    settings.CAIRN_LINK_ON_SAVE = False
+    started = datetime.now(tz=UTC) - timedelta(days=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        missing_episode_create(
+            actor=SYSTEM,
+            young_person=world["boy"],
+            started_at=started,
+            reported_by="Carer (synthetic)",
+            where_found="Grill house",
+        )
+
+    assert not any(found.missing_episode_ids for found in Edge.objects.all())

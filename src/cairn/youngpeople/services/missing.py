@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cairn.access.actor import Actor
 from cairn.audit.models import Action
+from cairn.networks.services import network_update_episode_later
 from cairn.youngpeople.models import EpisodeKind, InterviewStatus, MissingEpisode, YoungPerson
 from cairn.youngpeople.services.common import audit_case, require_editor
 
@@ -84,6 +85,7 @@ def missing_episode_create(
             f"Recorded a {episode.get_kind_display().lower()} episode",
             episode=episode.pk,
         )
+        network_update_episode_later(missing_episode_id=episode.pk)
     return episode
 
 
@@ -116,6 +118,7 @@ def missing_episode_update(
             episode=episode.pk,
             fields=sorted(fields),
         )
+        network_update_episode_later(missing_episode_id=episode.pk)
     episode.refresh_from_db()
     return episode
 
