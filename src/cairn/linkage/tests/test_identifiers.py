@@ -88,6 +88,24 @@ def test_the_phone_page_lists_visible_reports_and_counts_the_rest(
     assert entry.record_ids == sorted([str(sightings["first"].pk), str(sightings["second"].pk)])
 
 
+@pytest.mark.parametrize("kind", ["phone", "vehicle", "location"])
+def test_each_identifier_page_opens_the_link_chart_on_itself(
+    kind: str,
+    sightings: dict[str, Any],
+    make_user: Callable[..., User],
+    sign_in: SignIn,
+    team: Team,
+) -> None:
+    model = {"phone": PhoneEntity, "vehicle": VehicleEntity, "location": LocationEntity}[kind]
+    entity = model.objects.get()
+    text = (
+        sign_in(make_user(Role.ANALYST, team=team))
+        .get(reverse(f"linkage:{kind}", args=[entity.pk]))
+        .content.decode()
+    )
+    assert f"{reverse('networks:chart')}?node={kind}%3A{entity.pk}" in text
+
+
 def test_the_vehicle_page_shows_partial_marks_as_candidates(
     sightings: dict[str, Any], make_user: Callable[..., User], sign_in: SignIn, team: Team
 ) -> None:
