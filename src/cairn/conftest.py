@@ -13,6 +13,9 @@ from cairn.access.models import Team, User
 from cairn.access.permissions import Role
 from cairn.access.tests.factories import TeamFactory, UserFactory
 
+# One Chromium and one axe for the whole run, whichever apps' browser tests are collected.
+pytest_plugins = ["cairn.core.tests.browser.session"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings) -> None:

@@ -1,4 +1,5 @@
-"""Browser test fixtures: Debian's Chromium driven by Playwright, axe-core checks, CSP watch."""
+"""Browser test fixtures: pages in Debian's Chromium, axe-core checks, CSP watch. The browser and
+axe themselves are session fixtures in `session.py`, shared by every app's browser tests."""
 
 from __future__ import annotations
 
@@ -13,45 +14,16 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings as django_settings
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page
 
 from cairn.access.models import User
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+# Where the browser is, for benchmarks that start their own (benchmarks/link_chart.py).
+from cairn.core.tests.browser.session import CHROMIUM as CHROMIUM
+from cairn.core.tests.browser.session import CHROMIUM_ARGS as CHROMIUM_ARGS
+
 # WCAG 2.2 AA, as issue 2 requires of every page.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-STYLESHEET = Path(django_settings.REPO_DIR) / "frontend" / "build" / "cairn.css"
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        message = (
-            f"Browser tests need Debian's Chromium at {CHROMIUM}: "
-            "run `sudo apt-get install chromium` (or `make browsers`)."
-        )
-        if os.environ.get("CI"):
-            pytest.fail(message + " Browser tests are required in CI.", pytrace=False)
-        pytest.skip(message)
-    if not STYLESHEET.exists():
-        pytest.fail(f"{STYLESHEET} is missing: run `npm run build` first.", pytrace=False)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="session")
-def axe() -> Axe:
-    return Axe()
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ import importlib
 import pytest
 
 from cairn.core.tests.browser.conftest import *  # noqa: F403
+from cairn.core.tests.browser.conftest import _browser_settings, _reference_data  # noqa: F401
 
 
 @pytest.fixture(autouse=True)
