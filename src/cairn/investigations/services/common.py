@@ -66,3 +66,12 @@ def audit_investigation(
         summary=summary,
         detail=detail or None,
     )
+
+
+def graph_later(incident_ids: Iterable[int]) -> None:
+    """Bring the network graph up to date with these incidents (their victims, suspects and
+    place) once the caller's transaction commits, as saving a report does."""
+    from cairn.networks.services import network_update_incident_later
+
+    for incident_id in sorted(set(incident_ids)):
+        network_update_incident_later(incident_id=incident_id)

@@ -33,6 +33,7 @@ from cairn.investigations.models import (
 )
 from cairn.investigations.services.common import (
     audit_investigation,
+    graph_later,
     require_investigator,
     require_on_investigation,
     require_text,
@@ -130,6 +131,7 @@ def incident_update(
         audit_investigation(
             actor, investigation, Action.ALTERATION, "Changed incident", incident=incident.pk
         )
+        graph_later([incident.pk])
     return incident
 
 
@@ -226,6 +228,7 @@ def entry_remove(actor: Actor, *, entry: Removable, reason: str) -> None:
         removed = {"kind": kind, "id": entry.pk, "what": str(entry)}
         if isinstance(entry, Incident):
             removed["offences"] = list(entry.offences.values_list("pk", flat=True))
+            graph_later([entry.pk])  # the update finds it gone and takes its links away
         entry.delete()
         audit_record(
             actor=actor,

@@ -32,12 +32,14 @@ from cairn.investigations.models import (
 )
 from cairn.investigations.services.common import (
     audit_investigation,
+    graph_later,
     require_investigator,
     require_on_investigation,
     require_text,
     require_visible,
 )
 from cairn.linkage.models import LocationEntity, PersonEntity
+from cairn.linkage.services import suspect_resolve
 from cairn.youngpeople.models import YoungPerson
 
 INVESTIGATION_FIELDS = (
@@ -219,6 +221,7 @@ def _update_entry(
             f"Changed {kind}",
             **{kind: entry.pk, "fields": changed},
         )
+        graph_later(entry.incidents.values_list("pk", flat=True))
 
 
 def victim_update(actor: Actor, *, victim: Victim, **changes: Any) -> Victim:
@@ -309,13 +312,16 @@ def suspect_add(
     _check_suspect(suspect)
     with transaction.atomic():
         suspect.save()
+        # No person given: the best resolved person above the upper threshold, if there is one.
+        resolved = person or suspect_resolve(suspect)
         audit_investigation(
             actor,
             investigation,
-            Action.COMBINATION if person else Action.COLLECTION,
+            Action.COMBINATION if resolved else Action.COLLECTION,
             "Added suspect",
             suspect=suspect.pk,
-            person=person.pk if person else None,
+            person=resolved.pk if resolved else None,
+            resolved_by="user" if person else ("linkage" if resolved else None),
         )
     return suspect
 
@@ -415,6 +421,7 @@ def incident_add(
         audit_investigation(
             actor, investigation, Action.ALTERATION, "Added incident", incident=incident.pk
         )
+        graph_later([incident.pk])
     return incident
 
 

@@ -88,6 +88,30 @@ def test_a_suspect_just_added_is_linked_at_once_with_the_kept_model(dean, monkey
     assert suspect.person == _entity(dean[0])
 
 
+def test_a_suspect_added_on_an_investigation_is_linked_in_the_same_save_and_audited_so(
+    dean, monkeypatch
+):
+    from cairn.audit.models import AuditEntry
+    from cairn.investigations.services import suspect_add
+    from cairn.investigations.tests.factories import InvestigationFactory
+
+    _scores(monkeypatch, 0.95)
+    services.link_run(actor=SYSTEM)
+    LinkageModel.objects.create(settings={}, mentions=2)
+    investigation = InvestigationFactory()
+
+    suspect = suspect_add(SYSTEM, investigation=investigation, name_as_recorded="Dean Carter")
+
+    suspect.refresh_from_db()
+    assert suspect.person == _entity(dean[0])
+    entry = AuditEntry.objects.latest("id")
+    assert (entry.action, entry.detail["person"], entry.detail["resolved_by"]) == (
+        "combination",
+        suspect.person_id,
+        "linkage",
+    )
+
+
 def test_a_suspect_is_not_linked_before_any_re_link_has_kept_a_model(dean, monkeypatch):
     _scores(monkeypatch, 0.95)
     suspect = SuspectFactory(name_as_recorded="Dean Carter")

@@ -365,3 +365,26 @@ def test_with_updates_on_save_off_recording_an_episode_leaves_the_graph_to_the_n
         )
 
     assert not any(found.missing_episode_ids for found in Edge.objects.all())
+
+
+def test_adding_an_incident_in_the_app_links_its_suspect_and_victim_in_the_graph(
+    team: Team, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from cairn.investigations.services import incident_add
+
+    incident, tiger, girl, _ = grill_incident(team)
+    services.network_rebuild(actor=SYSTEM)
+    settings.CAIRN_LINK_ON_SAVE = True
+
+    with django_capture_on_commit_callbacks(execute=True):
+        second = incident_add(
+            SYSTEM,
+            investigation=incident.investigation,
+            title="Second incident (synthetic)",
+            occurred_from=EVENING.date() + timedelta(days=3),
+            victims=list(incident.victims.all()),
+            suspects=list(incident.suspects.all()),
+        )
+
+    linked = edge(("person", tiger.pk), ("young_person", girl.pk))
+    assert linked.incident_ids == [incident.pk, second.pk]
