@@ -68,10 +68,16 @@ const STYLE = [
   { selector: "node.labelled, node:selected", style: { label: "data(label)" } },
   { selector: "node:selected", style: { "border-width": 4, "border-color": "#ffdd00" } },
   { selector: "node.pinned", style: { shape: "diamond" } },
+  // Straight "haystack" lines, Cytoscape's cheapest edges to measure and draw; one pixel wider
+  // for each record behind a link, up to 8.
   {
     selector: "edge",
-    style: { width: "mapData(count, 1, 7, 2, 8)", "line-color": "#b1b4b6" },
+    style: { width: 2, "line-color": "#b1b4b6", "curve-style": "haystack" },
   },
+  ...[2, 3, 4, 5, 6, 7].map((count) => ({
+    selector: `edge[count >= ${count}]`,
+    style: { width: count + 1 },
+  })),
   { selector: "edge:selected", style: { "line-color": "#ffdd00" } },
 ];
 
@@ -99,66 +105,153 @@ const canUseWebgl = webglAvailable();
 let cy = null;
 let usingWebgl = false;
 
-// The chart, made again with the WebGL renderer the first time it grows large: Cytoscape
-// chooses its renderer when it starts.
-function chartFor(size) {
-  const webgl = canUseWebgl && size > LARGE_CHART;
-  if (cy && (usingWebgl || !webgl)) return cy;
+// Cytoscape's levers for drawing many elements quickly: one device pixel per CSS pixel, no
+// motion blur, and while the user pans or zooms a snapshot of the chart moved about with the
+// links left out, drawn properly once they stop.
+const DRAWING = {
+  pixelRatio: 1,
+  motionBlur: false,
+  textureOnViewport: true,
+  hideEdgesOnViewport: true,
+  minZoom: 0.02,
+  maxZoom: 4,
+};
+
+function nodeElement(node, positions, labelled) {
+  const element = { group: "nodes", data: node, locked: pinned.has(node.id) };
+  if (positions) element.position = { ...positions.get(node.id) };
+  element.classes = [pinned.has(node.id) && "pinned", labelled && "labelled"].filter(Boolean);
+  return element;
+}
+
+function edgeElement(edge) {
+  return { group: "edges", data: edge };
+}
+
+// A new chart holding the elements from the start (Cytoscape styles and measures them once,
+// instead of once per addition), at the positions given, with the viewport already fitted.
+// Made again with the WebGL renderer the first time a chart grows large: Cytoscape chooses its
+// renderer when it starts.
+function newChart(nodes, edges, positions) {
   if (cy) cy.destroy();
-  usingWebgl = webgl;
-  cy = cytoscape({ container, style: STYLE, renderer: { name: "canvas", webgl } });
+  usingWebgl = canUseWebgl && nodes.length > LARGE_CHART;
+  const elements = [
+    ...nodes.map((node) => nodeElement(node, positions, false)),
+    ...edges.map(edgeElement),
+  ];
+  cy = cytoscape({
+    container,
+    style: STYLE,
+    elements,
+    // Not fitted by the layout: that measures every element first; the viewport is given.
+    layout: { name: "preset", fit: false },
+    ...(positions ? fitted([...positions.values()]) : {}),
+    ...DRAWING,
+    renderer: { name: "canvas", webgl: usingWebgl },
+  });
   cy.on("tap", "edge", (event) => provenance(event.target.data()));
   cy.on("dbltap", "node", (event) => {
     if (!event.target.data("restricted")) expand(event.target.id());
   });
   cy.on("zoom", () => labelNodes(cy));
-  container.dataset.renderer = webgl ? "webgl" : "canvas";
+  cy.scratch("labelled", false);
+  container.dataset.renderer = usingWebgl ? "webgl" : "canvas";
   return cy;
 }
 
-// A large chart's layout, in time proportional to its size: the nodes in the order a
-// breadth-first search from the centre meets them, on a sunflower spiral (each node the golden
-// angle round from the last, at a radius growing with the square root of its place), so the
-// centre is in the middle, its neighbours round it, theirs further out, evenly spaced.
-// Cytoscape's own layouts took seconds at 5,000 nodes; pinned nodes stay where they are.
+// The chart as it is, brought to the nodes and links to show: what left is removed, what is new
+// added (in one batch, so Cytoscape styles and draws once), the rest kept.
+function updateChart(nodes, edges, positions) {
+  const nodeIds = new Set(nodes.map((node) => node.id));
+  const edgeIds = new Set(edges.map((edge) => edge.id));
+  cy.batch(() => {
+    cy.nodes()
+      .filter((node) => !nodeIds.has(node.id()))
+      .remove();
+    cy.edges()
+      .filter((edge) => !edgeIds.has(edge.id()))
+      .remove();
+    cy.add([
+      ...nodes
+        .filter((node) => cy.getElementById(node.id).empty())
+        .map((node) => nodeElement(node, positions, cy.scratch("labelled"))),
+      ...edges.filter((edge) => cy.getElementById(edge.id).empty()).map(edgeElement),
+    ]);
+    if (positions) {
+      // Pinned nodes stay where they are; a node already in its place is left alone, so that
+      // Cytoscape measures and draws again only what moved.
+      cy.nodes(":unlocked").forEach((node) => {
+        const wanted = positions.get(node.id());
+        const { x, y } = node.position();
+        if (wanted.x !== x || wanted.y !== y) node.position(wanted);
+      });
+    }
+  });
+  if (positions) cy.viewport(fitted(cy.nodes().map((node) => node.position())));
+  return cy;
+}
+
+// A large chart's layout, in time proportional to its size and computed from the data before
+// Cytoscape sees it: the nodes in the order a breadth-first search from the centre meets them
+// (then any it does not reach), on a sunflower spiral (each node the golden angle round from the
+// last, at a radius growing with the square root of its place), so the centre is in the middle,
+// its neighbours round it, theirs further out, evenly spaced. Cytoscape's own layouts took
+// seconds at 5,000 nodes.
 const GOLDEN_ANGLE = Math.PI * (3 - Math.sqrt(5));
 const SPIRAL_SPACING = 40;
 
-function spiral(chart) {
-  const order = [];
-  const start = chart.getElementById(centre);
-  if (start.nonempty()) chart.elements().bfs({ roots: start, visit: (node) => order.push(node) });
-  const placed = new Set(order.map((node) => node.id()));
-  chart.nodes().forEach((node) => {
-    if (!placed.has(node.id())) order.push(node);
-  });
-  const place = new Map(order.map((node, index) => [node.id(), index]));
-  chart.nodes(":unlocked").positions((node) => {
-    const index = place.get(node.id());
-    const radius = SPIRAL_SPACING * Math.sqrt(index);
-    return { x: radius * Math.cos(index * GOLDEN_ANGLE), y: radius * Math.sin(index * GOLDEN_ANGLE) };
-  });
-  // Fitted from the positions alone: Cytoscape's fit() measures every element and label first.
+function spiral(nodes, edges) {
+  const neighbours = new Map(nodes.map((node) => [node.id, []]));
+  for (const edge of edges) {
+    neighbours.get(edge.source).push(edge.target);
+    neighbours.get(edge.target).push(edge.source);
+  }
+  const order = neighbours.has(centre) ? [centre] : [];
+  const met = new Set(order);
+  for (let index = 0; index < order.length; index += 1) {
+    for (const next of neighbours.get(order[index])) {
+      if (!met.has(next)) {
+        met.add(next);
+        order.push(next);
+      }
+    }
+  }
+  for (const node of nodes) {
+    if (!met.has(node.id)) order.push(node.id);
+  }
+  return new Map(
+    order.map((id, index) => {
+      const radius = SPIRAL_SPACING * Math.sqrt(index);
+      const angle = index * GOLDEN_ANGLE;
+      return [id, { x: radius * Math.cos(angle), y: radius * Math.sin(angle) }];
+    }),
+  );
+}
+
+// The zoom and pan showing every position with a margin round them, from the positions alone:
+// Cytoscape's fit() measures every element and label first.
+function fitted(points) {
   const box = { x1: Infinity, y1: Infinity, x2: -Infinity, y2: -Infinity };
-  chart.nodes().forEach((node) => {
-    const { x, y } = node.position();
+  for (const { x, y } of points) {
     box.x1 = Math.min(box.x1, x);
     box.y1 = Math.min(box.y1, y);
     box.x2 = Math.max(box.x2, x);
     box.y2 = Math.max(box.y2, y);
-  });
+  }
+  const width = container.clientWidth;
+  const height = container.clientHeight;
   const margin = SPIRAL_SPACING;
   const zoom = Math.min(
-    chart.width() / (box.x2 - box.x1 + 2 * margin),
-    chart.height() / (box.y2 - box.y1 + 2 * margin),
+    width / (box.x2 - box.x1 + 2 * margin),
+    height / (box.y2 - box.y1 + 2 * margin),
   );
-  chart.viewport({
+  return {
     zoom,
     pan: {
-      x: chart.width() / 2 - (zoom * (box.x1 + box.x2)) / 2,
-      y: chart.height() / 2 - (zoom * (box.y1 + box.y2)) / 2,
+      x: width / 2 - (zoom * (box.x1 + box.x2)) / 2,
+      y: height / 2 - (zoom * (box.y1 + box.y2)) / 2,
     },
-  });
+  };
 }
 
 // Names on every node of a small chart; on a large one, once zoomed in far enough to read them.
@@ -166,7 +259,7 @@ function labelNodes(chart) {
   const wanted = chart.nodes().length <= LARGE_CHART || chart.zoom() >= LABEL_ZOOM;
   if (wanted !== chart.scratch("labelled")) {
     chart.scratch("labelled", wanted);
-    chart.nodes().toggleClass("labelled", wanted);
+    chart.batch(() => chart.nodes().toggleClass("labelled", wanted));
   }
 }
 
@@ -191,37 +284,50 @@ function merge(data) {
   for (const edge of data.edges) elements.edges.set(edge.id, edge);
 }
 
+// Work the chart does not need to answer input (the tables, the export links) waits until the
+// browser is idle, or at most this long.
+const IDLE_WAIT_MS = 1000;
+const whenIdle = window.requestIdleCallback
+  ? (work) => window.requestIdleCallback(work, { timeout: IDLE_WAIT_MS })
+  : (work) => setTimeout(work, 0);
+
+// Which drawing is the latest: an earlier one's deferred work is dropped.
+let drawing = 0;
+
 function draw() {
+  drawing += 1;
+  const thisDrawing = drawing;
+  performance.mark("chart:draw");
   const shownNodes = [...elements.nodes.values()].filter((node) => !hidden.has(node.id));
   const shownIds = new Set(shownNodes.map((node) => node.id));
   const shownEdges = [...elements.edges.values()].filter(
     (edge) => shownIds.has(edge.source) && shownIds.has(edge.target),
   );
-  const chart = chartFor(shownNodes.length);
-  chart.batch(() => {
-    chart.elements().filter((ele) => !shownIds.has(ele.id()) && ele.isNode()).remove();
-    const added = shownNodes.filter((node) => chart.getElementById(node.id).empty());
-    chart.add(added.map((node) => ({ group: "nodes", data: node })));
-    const shownEdgeIds = new Set(shownEdges.map((edge) => edge.id));
-    chart.edges().filter((edge) => !shownEdgeIds.has(edge.id())).remove();
-    const newEdges = shownEdges.filter((edge) => chart.getElementById(edge.id).empty());
-    chart.add(newEdges.map((edge) => ({ group: "edges", data: edge })));
-  });
-  for (const id of pinned) chart.getElementById(id).lock().addClass("pinned");
-  chart.scratch("labelled", null);
-  if (shownNodes.length > LARGE_CHART) {
-    spiral(chart);
-  } else {
-    chart.layout({ name: "cose", animate: false, randomize: false }).run();
-  }
+  const large = shownNodes.length > LARGE_CHART;
+  const positions = large ? spiral(shownNodes, shownEdges) : null;
+  performance.measure("chart: layout", "chart:draw");
+  const grown = canUseWebgl && large && !usingWebgl;
+  const chart =
+    cy && !grown
+      ? updateChart(shownNodes, shownEdges, positions)
+      : newChart(shownNodes, shownEdges, positions);
+  if (!large) chart.layout({ name: "cose", animate: false, randomize: false }).run();
   labelNodes(chart);
-  renderTables(shownNodes, shownEdges);
-  updateExports();
-  // Ready once the laid-out chart has been drawn (Cytoscape draws on the next animation frame):
-  // what the browser tests and benchmarks/link_chart.py wait for.
+  performance.measure("chart: elements", "chart:draw");
+  // Ready once the laid-out chart has been drawn and answers a tap (Cytoscape draws on the next
+  // animation frame): what the browser tests and benchmarks/link_chart.py wait for. The tables
+  // and export links follow when the browser is idle.
   requestAnimationFrame(() =>
     requestAnimationFrame(() => {
+      if (thisDrawing !== drawing) return;
+      performance.measure("chart: drawn", "chart:draw");
       container.dataset.ready = "true";
+      whenIdle(() => {
+        if (thisDrawing !== drawing) return;
+        renderTables(shownNodes, shownEdges);
+        updateExports();
+        performance.measure("chart: tables", "chart:draw");
+      });
     }),
   );
 }
@@ -355,8 +461,10 @@ async function expand(key) {
 async function reload() {
   container.dataset.ready = "false";
   elements = { nodes: new Map(), edges: new Map() };
+  performance.mark("chart:fetch");
   try {
     for (const key of expanded) merge(await fetchAround(key));
+    performance.measure("chart: fetched", "chart:fetch");
     draw();
   } catch (error) {
     say(error.message);
