@@ -231,6 +231,8 @@ CAIRN_LINK_UPPER = float(env_str("CAIRN_LINK_UPPER", "0.8"))
 CAIRN_LINK_LOWER = float(env_str("CAIRN_LINK_LOWER", "0.5"))
 # Link a report's person mentions in the background each time it is saved through the app.
 CAIRN_LINK_ON_SAVE = env_bool("CAIRN_LINK_ON_SAVE", True)
+# DuckDB's memory cap while resolving people in a re-link (it spills to disk beyond it).
+CAIRN_LINK_MEMORY = env_str("CAIRN_LINK_MEMORY", "3GB")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -482,13 +482,20 @@ def resolve_groups(
             if d == kind and str(a) in known and str(b) in known
         ]
 
-    entity_of, placements = engine.resolve(
-        frame,
-        table,
-        limits.link,
-        must_link=decided(Decision.ACCEPT),
-        cannot_link=decided(Decision.REJECT),
-    )
+    # Placement by context runs in DuckDB: capped, so a national re-link spills rather than
+    # taking the machine's memory.
+    connection = engine.connect(memory_limit=settings.CAIRN_LINK_MEMORY)
+    try:
+        entity_of, placements = engine.resolve(
+            frame,
+            table,
+            limits.link,
+            must_link=decided(Decision.ACCEPT),
+            cannot_link=decided(Decision.REJECT),
+            connection=connection,
+        )
+    finally:
+        connection.close()
     members: dict[str, list[int]] = defaultdict(list)
     for mention, entity in entity_of.items():
         members[entity].append(int(mention))
