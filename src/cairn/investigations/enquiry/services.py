@@ -33,7 +33,7 @@ from cairn.investigations.services.common import (
     require_investigator,
     require_text,
 )
-from cairn.investigations.services.evidence import evidence_add
+from cairn.investigations.services.evidence import evidence_item_save
 
 # The evidence type each kind of line asks for, and where such evidence comes from.
 EVIDENCE_FOR: dict[str, tuple[str, str]] = {
@@ -161,8 +161,16 @@ def _decidable(actor: Actor, line: LineOfEnquiry) -> LineOfEnquiry:
     return locked
 
 
-def _decide(actor: Actor, line: LineOfEnquiry, status: LineOfEnquiryStatus, **changes: Any) -> None:
-    """Record the decision on the (locked) line, audited with what it changed."""
+def _decide(
+    actor: Actor,
+    line: LineOfEnquiry,
+    status: LineOfEnquiryStatus,
+    *,
+    also: str = "",
+    **changes: Any,
+) -> None:
+    """Record the decision on the (locked) line, audited with what it changed (one entry,
+    naming `also` what else the decision did)."""
     line.status = status
     line.decided_by = actor.user
     line.decided_at = timezone.now()
@@ -174,7 +182,7 @@ def _decide(actor: Actor, line: LineOfEnquiry, status: LineOfEnquiryStatus, **ch
         actor,
         line.investigation,
         Action.ALTERATION,
-        f"{status.label} a line of enquiry: {line.get_kind_display()}",
+        f"{status.label} a line of enquiry: {line.get_kind_display()}{also}",
         line_of_enquiry=line.pk,
         **detail,
     )
@@ -187,7 +195,7 @@ def line_of_enquiry_accept(actor: Actor, *, line: LineOfEnquiry) -> EvidenceItem
     with transaction.atomic():
         locked = _decidable(actor, line)
         subject = locked.phone or locked.vehicle or locked.location
-        item = evidence_add(
+        item = evidence_item_save(
             actor,
             investigation=locked.investigation,
             evidence_type=EvidenceType.objects.get(code=code),
@@ -198,7 +206,13 @@ def line_of_enquiry_accept(actor: Actor, *, line: LineOfEnquiry) -> EvidenceItem
             vehicle=locked.vehicle,
             location=locked.location,
         )
-        _decide(actor, locked, LineOfEnquiryStatus.ACCEPTED, evidence_item=item)
+        _decide(
+            actor,
+            locked,
+            LineOfEnquiryStatus.ACCEPTED,
+            also=f"; added evidence: {item.evidence_type.name}",
+            evidence_item=item,
+        )
     return item
 
 

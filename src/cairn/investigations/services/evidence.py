@@ -78,6 +78,54 @@ def evidence_add(
     external_id: str = "",
 ) -> EvidenceItem:
     """Record an evidence item; its suspects and incidents must be on the same investigation."""
+    with transaction.atomic():
+        item = evidence_item_save(
+            actor,
+            investigation=investigation,
+            evidence_type=evidence_type,
+            source=source,
+            suspects=suspects,
+            incidents=incidents,
+            dated=dated,
+            shows=shows,
+            status=status,
+            independence_override=independence_override,
+            override_reason=override_reason,
+            phone=phone,
+            vehicle=vehicle,
+            location=location,
+            external_id=external_id,
+        )
+        audit_investigation(
+            actor,
+            investigation,
+            Action.ALTERATION,
+            f"Added evidence: {evidence_type.name}",
+            evidence_item=item.pk,
+        )
+    return item
+
+
+def evidence_item_save(
+    actor: Actor,
+    *,
+    investigation: Investigation,
+    evidence_type: EvidenceType,
+    source: str,
+    suspects: Iterable[Suspect] = (),
+    incidents: Iterable[Incident] = (),
+    dated: date | None = None,
+    shows: str = "",
+    status: str = EvidenceStatus.IDENTIFIED,
+    independence_override: str = "",
+    override_reason: str = "",
+    phone: PhoneEntity | None = None,
+    vehicle: VehicleEntity | None = None,
+    location: LocationEntity | None = None,
+    external_id: str = "",
+) -> EvidenceItem:
+    """Check and save a new evidence item inside the caller's transaction, which writes the one
+    audit entry (`evidence_add`, or accepting a line of enquiry)."""
     require_investigator(actor, investigation)
     suspects, incidents = list(suspects), list(incidents)
     _check_item(investigation, suspects=suspects, incidents=incidents, source=source, dated=dated)
@@ -103,13 +151,6 @@ def evidence_add(
         item.save()
         item.suspects.set(suspects)
         item.incidents.set(incidents)
-        audit_investigation(
-            actor,
-            investigation,
-            Action.ALTERATION,
-            f"Added evidence: {evidence_type.name}",
-            evidence_item=item.pk,
-        )
     return item
 
 

@@ -191,8 +191,13 @@ def test_accepting_a_line_makes_an_identified_evidence_item_about_its_phone(case
     assert list(item.suspects.all()) == [line.suspect]
     line.refresh_from_db()
     assert (line.status, line.evidence_item) == (LineOfEnquiryStatus.ACCEPTED, item)
-    assert AuditEntry.objects.filter(summary__startswith="Accepted a line").count() == 1
-    assert AuditEntry.objects.count() > before
+    (entry,) = AuditEntry.objects.all()[before:]  # one entry for the whole decision
+    assert (
+        entry.summary
+        == "Accepted a line of enquiry: Call data and cell-site; added evidence: "
+        + (item.evidence_type.name)
+    )
+    assert entry.detail["evidence_item"] == item.pk
     # It stays covered: bringing the lines up to date neither reopens nor repeats it.
     lines_of_enquiry_refresh(SYSTEM, investigation=case.investigation)
     assert case.investigation.lines_of_enquiry.filter(kind=LineOfEnquiryKind.CALL_DATA).count() == 1
