@@ -2,6 +2,9 @@
 
     python benchmarks/link_chart.py                      # 5,000 nodes, 3 loads per renderer
     python benchmarks/link_chart.py --nodes 5000 --edges 7500 --runs 5
+    python benchmarks/link_chart.py --renderers automatic  # only the page's own choice
+    git show f453003~1:frontend/js/link-chart.mjs > /tmp/before.mjs
+    python benchmarks/link_chart.py --script /tmp/before.mjs  # another version of the script
 
 SYNTHETIC DATA. The page is Cairn's real link chart page (`/networks/chart/`), served by Django's
 live server to a signed-in analyst around a real (synthetic) node, running the real
@@ -18,7 +21,11 @@ asks for the WebGL renderer (`?renderer=webgl`). Figures, per load:
 
 - ready_ms: from the start of navigation (the page's `performance.timeOrigin`) to the chart
   marking itself ready (`data-ready="true"` on `#link-chart`, set once the laid-out chart has
-  been drawn, after the tables are filled and every handler is attached);
+  been drawn and its handlers are attached; the tables follow when the browser is idle);
+- page_ms, fetched_ms, layout_ms, elements_ms, drawn_ms, tables_ms: when each phase ended, from
+  the start of navigation (the page's DOMContentLoaded, then the script's own
+  `performance.measure`s: JSON fetched and parsed, positions computed, Cytoscape made with the
+  elements, first frame drawn, tables filled);
 - wall_ms: the same seen from Python, from `page.goto` to Playwright seeing the attribute;
 - browser_cpu_ms: the CPU time Chromium's processes (and the Playwright driver) used meanwhile,
   summed over processes and cores: on a busy machine, the work the load took whatever else ran;
@@ -26,7 +33,7 @@ asks for the WebGL renderer (`?renderer=webgl`). Figures, per load:
 - tap_ms: a double tap on the centre node (drawn in the middle of the chart) until the chart's
   handler asks the server for that node's links (to expand it): the chart answers input;
 - redraw_ms: from that double tap until the chart is ready again (fetch, merge, lay out and
-  draw every node again, refill the tables).
+  draw again); redraw_layout_ms ... redraw_tables_ms: that drawing's phases, from its start.
 
 The live server is warmed with one request first (its first request imports every URL module).
 
@@ -82,7 +89,17 @@ Object.fromEntries([
     .map((entry) => [entry.name, entry.startTime + entry.duration]),
 ])
 """
-TABLES_FILLED = 'performance.getEntriesByName("chart: tables").length > 0'
+# The tables filled after the chart's first drawing (once, then twice with the redraw); a script
+# without these measures (an earlier version, see --script) is not waited for.
+TABLES_MEASURED = 'performance.getEntriesByName("chart: tables").length'
+UNMEASURED = '!performance.getEntriesByName("chart: drawn").length'
+TABLES_FILLED = f"{TABLES_MEASURED} > 0 || {UNMEASURED}"
+# How long each phase of the drawing after expanding took from its start (the last of each).
+REDRAW_PHASES = """
+Object.fromEntries(performance.getEntriesByType("measure")
+  .filter((entry) => entry.name.startsWith("chart: ") && entry.name !== "chart: fetched")
+  .map((entry) => [entry.name, entry.duration]))
+"""
 KINDS = ["person", "phone", "vehicle", "location", "event", "young_person"]
 
 
@@ -209,6 +226,13 @@ def _measure(page: Any, url: str, redraw: bool) -> dict[str, float]:
         figures["tap_ms"] = round(1000 * (time.perf_counter() - tapped), 1)
         page.wait_for_selector('#link-chart[data-ready="true"]', state="attached", timeout=120_000)
         figures["redraw_ms"] = round(1000 * (time.perf_counter() - tapped), 1)
+        page.wait_for_function(f"{TABLES_MEASURED} >= 2 || {UNMEASURED}", timeout=120_000)
+        figures.update(
+            {
+                f"redraw_{name.removeprefix('chart: ')}_ms": round(duration, 1)
+                for name, duration in page.evaluate(REDRAW_PHASES).items()
+            }
+        )
     return figures
 
 
@@ -235,6 +259,8 @@ def test_a_synthetic_chart_of_thousands_of_nodes_loads_in_headless_chromium(
     nodes = int(os.environ["CAIRN_CHART_NODES"])
     edges = int(os.environ["CAIRN_CHART_EDGES"])
     runs = int(os.environ["CAIRN_CHART_RUNS"])
+    script_path = os.environ.get("CAIRN_CHART_SCRIPT", "")
+    script = Path(script_path).read_text(encoding="utf-8") if script_path else ""
     team = TeamFactory(name="Benchmark team")
     ellie = YoungPersonFactory(holding_team=team, given_name="Synthetic")
     tiger = PersonEntity.objects.create(display_name="Synthetic Tiger")
@@ -256,6 +282,7 @@ def test_a_synthetic_chart_of_thousands_of_nodes_loads_in_headless_chromium(
         "nodes": nodes,
         "edges": len(json.loads(body)["edges"]),
         "json_bytes": len(body),
+        "script": script_path or "frontend/build/js/link-chart.mjs",
         "chromium": "",
         "renderers": {},
     }
@@ -282,6 +309,12 @@ def test_a_synthetic_chart_of_thousands_of_nodes_loads_in_headless_chromium(
                 "**/networks/chart/graph.json*",
                 lambda route: route.fulfill(body=body, content_type="application/json"),
             )
+            if script:
+                # Another version of the chart's script (an earlier commit's, to compare).
+                context.route(
+                    "**/build/js/link-chart.mjs",
+                    lambda route: route.fulfill(body=script, content_type="text/javascript"),
+                )
             page = context.new_page()
             errors: list[str] = []
             page.on("pageerror", partial(_keep, errors))
@@ -314,6 +347,11 @@ def main(argv: list[str] | None = None) -> None:
         default="automatic,webgl",
         help="comma-separated: automatic (the page's own choice), webgl (asked for)",
     )
+    parser.add_argument(
+        "--script",
+        type=Path,
+        help="serve this file as link-chart.mjs instead of the built one (to compare versions)",
+    )
     args = parser.parse_args(argv)
     if not (ROOT / "frontend" / "build" / "js" / "link-chart.mjs").exists():
         sys.exit("Run `npm run build` first: the page loads the built scripts.")
@@ -323,6 +361,7 @@ def main(argv: list[str] | None = None) -> None:
         "CAIRN_CHART_EDGES": str(args.edges),
         "CAIRN_CHART_RUNS": str(args.runs),
         "CAIRN_CHART_RENDERERS": args.renderers,
+        "CAIRN_CHART_SCRIPT": str(args.script.resolve()) if args.script else "",
     }
     # pytest for Django's live server, a test database and Cairn's signed-in-user fixtures.
     subprocess.run(  # noqa: S603 — this interpreter's own pytest on this file
@@ -334,7 +373,8 @@ def main(argv: list[str] | None = None) -> None:
     results = json.loads(OUT.read_text(encoding="utf-8"))
     print(
         f"Synthetic chart: {results['nodes']:,} nodes, {results['edges']:,} links, "
-        f"{results['json_bytes']:,} bytes of JSON; Chromium {results['chromium']}"
+        f"{results['json_bytes']:,} bytes of JSON; Chromium {results['chromium']}; "
+        f"script {results['script']}"
     )
     for name, figures in results["renderers"].items():
         medians = ", ".join(
