@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cairn.access.actor import Actor
 from cairn.access.models import Team
 from cairn.access.queries import RecordNotFound, RecordRestricted, open_record
+from cairn.access.views.record_page import record_page
 from cairn.core.forms import add_service_errors
 from cairn.core.http import AuthenticatedRequest
 from cairn.intelligence import services
@@ -52,29 +51,14 @@ SUGGESTION_ROWS = {
 }
 
 
-def report_view(purpose: str, *, edit: bool = False) -> Callable[[View], View]:
-    """Open the report named by `pk` through the access layer; outsiders get the stub (403)."""
+def _casework_guard(request: AuthenticatedRequest, edit: bool) -> None:
+    from cairn.youngpeople.views.common import require_casework
 
-    def decorate(view: View) -> View:
-        @login_required
-        @wraps(view)
-        def wrapped(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-            from cairn.youngpeople.views.common import require_casework
+    require_casework(request, edit=edit)
 
-            require_casework(request, edit=edit)
-            try:
-                report = report_open(Actor.from_request(request), pk, purpose=purpose)
-            except RecordNotFound as error:
-                raise Http404(str(error)) from error
-            except RecordRestricted as restricted:
-                return render(
-                    request, "access/restricted.html", {"stub": restricted.stub}, status=403
-                )
-            return view(request, report)
 
-        return wrapped
-
-    return decorate
+# Open the report named by `pk` through the access layer; outsiders get the stub (403).
+report_view = record_page(report_open, _casework_guard)
 
 
 @casework()

@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.views.decorators.http import require_http_methods
 
 from cairn.access.actor import Actor
 from cairn.access.permissions import Perm
-from cairn.access.queries import RecordNotFound, RecordRestricted
+from cairn.access.views.record_page import record_page
 from cairn.core.forms import add_service_errors
 from cairn.core.http import AuthenticatedRequest
 from cairn.investigations.forms import RemovalForm
@@ -42,32 +40,13 @@ def require_investigations(request: AuthenticatedRequest, *, edit: bool = False)
         raise PermissionDenied("Your role cannot change investigations.")
 
 
-def investigation_page(
-    purpose: str, *, edit: bool = False
-) -> Callable[[InvestigationView], InvestigationView]:
-    """Open the investigation named by `pk` through the access layer (audited as `purpose`) and
-    pass it to the view; someone without need-to-know gets the restricted stub (403)."""
+def _investigations_guard(request: AuthenticatedRequest, edit: bool) -> None:
+    require_investigations(request, edit=edit)
 
-    def decorate(view: InvestigationView) -> InvestigationView:
-        @login_required
-        @wraps(view)
-        def wrapped(
-            request: AuthenticatedRequest, pk: int, *args: Any, **kwargs: Any
-        ) -> HttpResponse:
-            require_investigations(request, edit=edit)
-            try:
-                investigation = investigation_open(Actor.from_request(request), pk, purpose=purpose)
-            except RecordNotFound as error:
-                raise Http404(str(error)) from error
-            except RecordRestricted as restricted:
-                return render(
-                    request, "access/restricted.html", {"stub": restricted.stub}, status=403
-                )
-            return view(request, investigation, *args, **kwargs)
 
-        return wrapped
-
-    return decorate
+# Open the investigation named by `pk` through the access layer (audited as the purpose) and pass
+# it to the view; someone without need-to-know gets the restricted stub (403).
+investigation_page = record_page(investigation_open, _investigations_guard)
 
 
 def page_context(

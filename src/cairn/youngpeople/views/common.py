@@ -9,12 +9,11 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
-from cairn.access.actor import Actor
 from cairn.access.permissions import Perm
-from cairn.access.queries import RecordNotFound, RecordRestricted
+from cairn.access.views.record_page import record_page
 from cairn.core.http import AuthenticatedRequest
 from cairn.youngpeople.models import YoungPerson
 from cairn.youngpeople.queries import young_person_open
@@ -44,30 +43,13 @@ def casework(*, edit: bool = False) -> Callable[[CaseView], CaseView]:
     return decorate
 
 
-def case_view(purpose: str, *, edit: bool = False) -> Callable[[CaseView], CaseView]:
-    """Open the young person named by `pk` through the access layer (audited as `purpose`) and
-    pass it to the view; someone without need-to-know gets the restricted stub (403)."""
+def _casework_guard(request: AuthenticatedRequest, edit: bool) -> None:
+    require_casework(request, edit=edit)
 
-    def decorate(view: CaseView) -> CaseView:
-        @login_required
-        @wraps(view)
-        def wrapped(
-            request: AuthenticatedRequest, pk: int, *args: Any, **kwargs: Any
-        ) -> HttpResponse:
-            require_casework(request, edit=edit)
-            try:
-                young_person = young_person_open(Actor.from_request(request), pk, purpose=purpose)
-            except RecordNotFound as error:
-                raise Http404(str(error)) from error
-            except RecordRestricted as restricted:
-                return render(
-                    request, "access/restricted.html", {"stub": restricted.stub}, status=403
-                )
-            return view(request, young_person, *args, **kwargs)
 
-        return wrapped
-
-    return decorate
+# Open the young person named by `pk` through the access layer (audited as the purpose) and pass
+# it to the view; someone without need-to-know gets the restricted stub (403).
+case_view = record_page(young_person_open, _casework_guard)
 
 
 def render_form(

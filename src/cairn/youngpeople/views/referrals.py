@@ -4,13 +4,12 @@ the referral itself, and the screening decision."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -19,7 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cairn.access.actor import Actor
 from cairn.access.models import Team, User
 from cairn.access.permissions import Perm
-from cairn.access.queries import RecordNotFound, RecordRestricted, can_view
+from cairn.access.queries import can_view
+from cairn.access.views.record_page import record_page
 from cairn.core.forms import add_service_errors
 from cairn.core.http import AuthenticatedRequest
 from cairn.youngpeople import services
@@ -39,7 +39,7 @@ from cairn.youngpeople.queries.referral import (
     referrals_awaiting_screening,
     referrals_made_by,
 )
-from cairn.youngpeople.views.common import casework, render_form
+from cairn.youngpeople.views.common import casework, render_form, require_casework
 
 DUPLICATE_QUESTION = (
     "Possible matches were found: choose the record that is this child, "
@@ -203,29 +203,13 @@ def referral_duplicates(request: AuthenticatedRequest) -> HttpResponse:
 ReferralView = Callable[..., HttpResponse]
 
 
-def referral_view(purpose: str, *, edit: bool = False) -> Callable[[ReferralView], ReferralView]:
-    """Open the referral named by `referral_pk` through the access layer (audited as
-    `purpose`); someone without need-to-know gets the restricted stub (403)."""
+def _referral_guard(request: AuthenticatedRequest, edit: bool) -> None:
+    require_casework(request, edit=edit)
 
-    def decorate(view: ReferralView) -> ReferralView:
-        @casework(edit=edit)
-        @wraps(view)
-        def wrapped(
-            request: AuthenticatedRequest, referral_pk: int, *args: Any, **kwargs: Any
-        ) -> HttpResponse:
-            try:
-                referral = referral_open(Actor.from_request(request), referral_pk, purpose=purpose)
-            except RecordNotFound as error:
-                raise Http404(str(error)) from error
-            except RecordRestricted as restricted:
-                return render(
-                    request, "access/restricted.html", {"stub": restricted.stub}, status=403
-                )
-            return view(request, referral, *args, **kwargs)
 
-        return wrapped
-
-    return decorate
+# Open the referral named by `referral_pk` through the access layer (audited as the purpose);
+# someone without need-to-know gets the restricted stub (403).
+referral_view = record_page(referral_open, _referral_guard, pk_name="referral_pk")
 
 
 def _may_screen(user: User, referral: Referral) -> bool:
