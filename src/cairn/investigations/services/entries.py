@@ -42,7 +42,7 @@ from cairn.investigations.services.investigation import check_incident
 
 MIN_REMOVAL_REASON = 10
 
-Removable = KeyDate | Witness | Incident | Offence | EvidenceItem
+Removable = KeyDate | Witness | Victim | Suspect | Incident | Offence | EvidenceItem
 
 
 def key_date_update(
@@ -184,6 +184,21 @@ def removal_refusal(entry: Removable) -> str:
             return (
                 f"“{entry}” cannot be removed: {'; '.join(resting)} "
                 f"{'points' if len(resting) == 1 else 'point'} to it. "
+                "Change or remove those first."
+            )
+    if isinstance(entry, Victim | Suspect):
+        resting = [f"the incident “{incident}”" for incident in entry.incidents.all()]
+        if isinstance(entry, Suspect):
+            resting += [
+                f"the evidence item {item}"
+                for item in entry.evidence_items.select_related("evidence_type")
+            ]
+            resting += _outcomes(entry.outcomes.all())
+            resting += [f"the offence {offence}" for offence in entry.offences.all()]
+        if resting:
+            return (
+                f"{entry.name_as_recorded} cannot be removed: {'; '.join(resting)} "
+                f"{'names' if len(resting) == 1 else 'name'} them. "
                 "Change or remove those first."
             )
     if isinstance(entry, Offence):

@@ -168,6 +168,7 @@ def test_entry_pages_follow_the_same_rules(
     witness = case.witnesses.get()
     pages = [
         ("suspect-update", suspect.pk),
+        ("suspect-remove", suspect.pk),
         ("evidence-update", item.pk),
         ("evidence-status", item.pk),
         ("evidence-independence", item.pk),

@@ -170,7 +170,9 @@ def test_an_offence_with_an_outcome_for_one_suspect_cannot_move_to_another(
     assert offence.category == OffenceCategory.SEXUAL_GROOMING
 
 
-@pytest.mark.parametrize("kind", ["key date", "witness", "evidence item", "offence", "incident"])
+@pytest.mark.parametrize(
+    "kind", ["key date", "witness", "evidence item", "offence", "incident", "victim", "suspect"]
+)
 def test_an_entry_added_by_mistake_is_removed_with_its_reason_as_one_erasure_entry(
     actor: Actor, investigation: Investigation, kind: str
 ) -> None:
@@ -181,6 +183,8 @@ def test_an_entry_added_by_mistake_is_removed_with_its_reason_as_one_erasure_ent
         "evidence item": lambda: EvidenceItemFactory(investigation=investigation),
         "offence": lambda: OffenceFactory(incident=incident),
         "incident": lambda: incident,
+        "victim": lambda: VictimFactory(investigation=investigation),
+        "suspect": lambda: SuspectFactory(investigation=investigation),
     }[kind]()
     model, pk = type(entry), entry.pk
     entry_remove(actor, entry=entry, reason=REASON)
@@ -273,6 +277,31 @@ def test_a_reader_of_the_team_cannot_remove_anything(
     with pytest.raises(PermissionDenied):
         entry_remove(Actor(user=practitioner), entry=key_date, reason=REASON)
     assert KeyDate.objects.filter(pk=key_date.pk).exists()
+
+
+def test_a_suspect_named_by_incidents_evidence_offences_or_outcomes_is_not_removed(
+    actor: Actor, investigation: Investigation
+) -> None:
+    suspect = SuspectFactory(investigation=investigation, name_as_recorded="Synthetic Suspect Q")
+    incident = IncidentFactory(investigation=investigation, suspects=[suspect], title="At the park")
+    EvidenceItemFactory(investigation=investigation, type_code="anpr", suspects=[suspect])
+    with pytest.raises(ValidationError) as error:
+        entry_remove(actor, entry=suspect, reason=REASON)
+    message = error.value.messages[0]
+    assert message.startswith("Synthetic Suspect Q cannot be removed: the incident")
+    assert "the evidence item ANPR (Obtained)" in message
+    assert incident.suspects.filter(pk=suspect.pk).exists()
+    assert _erasures() == []
+
+
+def test_a_victim_named_in_an_incident_is_not_removed(
+    actor: Actor, investigation: Investigation
+) -> None:
+    victim = VictimFactory(investigation=investigation)
+    IncidentFactory(investigation=investigation, victims=[victim])
+    with pytest.raises(ValidationError, match="Change or remove those first"):
+        entry_remove(actor, entry=victim, reason=REASON)
+    assert investigation.victims.filter(pk=victim.pk).exists()
 
 
 def test_the_remove_page_removes_an_entry_and_returns_to_its_section(

@@ -276,6 +276,8 @@ witness_update = entry_form_page(
 )
 key_date_remove = remove_page(model=KeyDate, what="a key date", section="overview")
 witness_remove = remove_page(model=Witness, what="a witness", section="overview")
+victim_remove = remove_page(model=Victim, what="a victim", section="overview")
+suspect_remove = remove_page(model=Suspect, what="a suspect", section="overview")
 
 urlpatterns = [
     path("", investigation_list, name="list"),
@@ -288,6 +290,8 @@ urlpatterns = [
     path("<int:pk>/witnesses/new/", witness_add, name="witness-add"),
     path("<int:pk>/victims/<int:entry_pk>/edit/", victim_update, name="victim-update"),
     path("<int:pk>/suspects/<int:entry_pk>/edit/", suspect_update, name="suspect-update"),
+    path("<int:pk>/victims/<int:entry_pk>/remove/", victim_remove, name="victim-remove"),
+    path("<int:pk>/suspects/<int:entry_pk>/remove/", suspect_remove, name="suspect-remove"),
     path("<int:pk>/key-dates/<int:entry_pk>/edit/", key_date_update, name="key-date-update"),
     path("<int:pk>/key-dates/<int:entry_pk>/remove/", key_date_remove, name="key-date-remove"),
     path("<int:pk>/witnesses/<int:entry_pk>/edit/", witness_update, name="witness-update"),

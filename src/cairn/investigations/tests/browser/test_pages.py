@@ -67,6 +67,8 @@ def test_every_page_of_a_case_passes_the_checks(
         f"{base}/suspects/new/",
         f"{base}/suspects/{suspect.pk}/edit/",
         f"{base}/victims/{seen.pk}/edit/",
+        f"{base}/victims/{seen.pk}/remove/",
+        f"{base}/suspects/{suspect.pk}/remove/",
         f"{base}/witnesses/new/",
         f"{base}/incidents/",
         f"{base}/offences/new/",
