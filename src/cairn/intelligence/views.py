@@ -40,7 +40,7 @@ from cairn.intelligence.queries import (
     reports_search,
 )
 from cairn.youngpeople.models import YoungPerson
-from cairn.youngpeople.views.common import casework, render_form
+from cairn.youngpeople.views.common import casework, render_form, require_casework
 
 View = Callable[..., HttpResponse]
 # A confirmed suggestion becomes a row of this kind, with its text in this field.
@@ -51,14 +51,8 @@ SUGGESTION_ROWS = {
 }
 
 
-def _casework_guard(request: AuthenticatedRequest, edit: bool) -> None:
-    from cairn.youngpeople.views.common import require_casework
-
-    require_casework(request, edit=edit)
-
-
 # Open the report named by `pk` through the access layer; outsiders get the stub (403).
-report_view = record_page(report_open, _casework_guard)
+report_view = record_page(report_open, require_casework)
 
 
 @casework()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, Protocol
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Model
@@ -19,8 +19,12 @@ from cairn.core.http import AuthenticatedRequest
 RecordView = Callable[..., HttpResponse]
 # (actor, pk, purpose=...) -> the record, as each app's `<thing>_open` query.
 Opener = Callable[..., Model]
-# Raises PermissionDenied when the user's role may not use the page (`edit`: may change).
-Guard = Callable[[AuthenticatedRequest, bool], None]
+
+
+class Guard(Protocol):
+    """Raises PermissionDenied when the user's role may not use the page (`edit`: may change)."""
+
+    def __call__(self, request: AuthenticatedRequest, *, edit: bool = ...) -> None: ...
 
 
 def record_page(
@@ -34,7 +38,7 @@ def record_page(
             @login_required
             @wraps(view)
             def wrapped(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-                guard(request, edit)
+                guard(request, edit=edit)
                 if pk_name in kwargs:
                     pk = kwargs.pop(pk_name)
                 else:

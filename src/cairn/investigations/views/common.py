@@ -40,13 +40,9 @@ def require_investigations(request: AuthenticatedRequest, *, edit: bool = False)
         raise PermissionDenied("Your role cannot change investigations.")
 
 
-def _investigations_guard(request: AuthenticatedRequest, edit: bool) -> None:
-    require_investigations(request, edit=edit)
-
-
 # Open the investigation named by `pk` through the access layer (audited as the purpose) and pass
 # it to the view; someone without need-to-know gets the restricted stub (403).
-investigation_page = record_page(investigation_open, _investigations_guard)
+investigation_page = record_page(investigation_open, require_investigations)
 
 
 def page_context(

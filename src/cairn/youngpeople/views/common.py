@@ -43,13 +43,9 @@ def casework(*, edit: bool = False) -> Callable[[CaseView], CaseView]:
     return decorate
 
 
-def _casework_guard(request: AuthenticatedRequest, edit: bool) -> None:
-    require_casework(request, edit=edit)
-
-
 # Open the young person named by `pk` through the access layer (audited as the purpose) and pass
 # it to the view; someone without need-to-know gets the restricted stub (403).
-case_view = record_page(young_person_open, _casework_guard)
+case_view = record_page(young_person_open, require_casework)
 
 
 def render_form(

@@ -203,13 +203,9 @@ def referral_duplicates(request: AuthenticatedRequest) -> HttpResponse:
 ReferralView = Callable[..., HttpResponse]
 
 
-def _referral_guard(request: AuthenticatedRequest, edit: bool) -> None:
-    require_casework(request, edit=edit)
-
-
 # Open the referral named by `referral_pk` through the access layer (audited as the purpose);
 # someone without need-to-know gets the restricted stub (403).
-referral_view = record_page(referral_open, _referral_guard, pk_name="referral_pk")
+referral_view = record_page(referral_open, require_casework, pk_name="referral_pk")
 
 
 def _may_screen(user: User, referral: Referral) -> bool:
