@@ -181,6 +181,7 @@ def run(mentions: int, reports: int, seed: int) -> dict[str, Any]:
     from cairn.access.models import Organisation, Team
     from cairn.linkage import services
     from cairn.linkage.models import LinkStatus, MentionLink
+    from cairn.linkage.services import scoring
 
     rng = random.Random(seed)  # noqa: S311 — synthetic data, not security
     organisation = Organisation.objects.create(
@@ -200,13 +201,13 @@ def run(mentions: int, reports: int, seed: int) -> dict[str, Any]:
     relink_seconds = time.perf_counter() - started
 
     scored: list[int] = []
-    score_new = services.score_new
+    score_new = scoring.score_new
 
     def counting(existing: Any, new: Any) -> list[services.Pair]:
         scored.append(len(existing))
         return score_new(existing, new)
 
-    services.score_new = counting  # type: ignore[assignment]
+    scoring.score_new = counting  # type: ignore[assignment]
     strangers = people(reports, seed + 1)
     timings: list[float] = []
     cpu: list[float] = []

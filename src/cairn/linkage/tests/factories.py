@@ -11,6 +11,7 @@ from cairn.access.models import Team
 from cairn.intelligence.models import PersonMention, PhoneMention
 from cairn.intelligence.tests.factories import IntelligenceReportFactory, PersonMentionFactory
 from cairn.linkage import engine, services
+from cairn.linkage.services import scoring
 
 EXPLANATION = [
     {"comparison": "given_name", "level": "exact", "match_weight": 4.2},
@@ -91,5 +92,5 @@ def use_scores(monkeypatch: pytest.MonkeyPatch, scores: Mapping[tuple[str, str],
     def scored(mentions: Sequence[engine.PersonMention], **backend: str) -> services.Scores:
         return services.Scores(pairs(mentions))
 
-    monkeypatch.setattr(services, "score_pairs", scored)
-    monkeypatch.setattr(services, "score_new", new_pairs)
+    monkeypatch.setattr(scoring, "score_pairs", scored)
+    monkeypatch.setattr(scoring, "score_new", new_pairs)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from cairn.access.actor import Actor
 from cairn.access.models import Team, User
 from cairn.access.permissions import Role
 from cairn.access.tests.factories import share_with_team
@@ -40,7 +41,7 @@ def linked(team: Team, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     thomas = person_mention(team, "thomas", "Thomas Smith")
     tommy = person_mention(team, "tommy", "Tommy Smith")
     use_scores(monkeypatch, {("tom", "thomas"): 0.99, ("thomas", "tommy"): 0.7})
-    services.link_run(actor=services.Actor.system())
+    services.link_run(actor=Actor.system())
     return {
         "proposal": MentionLink.objects.get(status=LinkStatus.PROPOSED),
         "entity": MentionLink.objects.get(mention=tom).entity,

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from cairn.access.actor import Actor
 from cairn.access.models import Team, User
 from cairn.access.permissions import Role
 from cairn.access.tests.factories import share_with_team
@@ -57,7 +58,7 @@ def sightings(team: Team, other_team: Team, monkeypatch: pytest.MonkeyPatch) -> 
             report=report, venue_name=venue, postcode="LS1 4AP", postcode_district="LS1"
         )
     use_scores(monkeypatch, {})
-    services.link_run(actor=services.Actor.system())
+    services.link_run(actor=Actor.system())
     return {"tiger": tiger, "first": first, "second": second, "hidden": hidden}
 
 

@@ -22,6 +22,8 @@ from cairn.linkage.models import (
     PersonEntity,
     ReviewDecision,
 )
+from cairn.linkage.services import scoring
+from cairn.linkage.services.common import mentions_with_context
 from cairn.linkage.tests.factories import person_mention, stored_population, use_scores
 
 pytestmark = pytest.mark.django_db
@@ -220,7 +222,7 @@ def test_built_mentions_carry_only_allowed_fields(team):
         e164="+447700900123",
         person=mention,
     )
-    (built,) = [services.engine_mention(m) for m in services._mentions()]
+    (built,) = [services.engine_mention(m) for m in mentions_with_context()]
     allowed = {
         "mention_id",
         "given_name",
@@ -286,13 +288,13 @@ def test_a_new_report_is_linked_with_the_kept_model_without_training(team, monke
 
     monkeypatch.setattr(engine, "train", no_training)
     scored: list[int] = []
-    score_new = services.score_new
+    score_new = scoring.score_new
 
     def counting(existing: Any, new: Any) -> list[services.Pair]:
         scored.append(len(existing))
         return score_new(existing, new)
 
-    monkeypatch.setattr(services, "score_new", counting)
+    monkeypatch.setattr(scoring, "score_new", counting)
     again = person_mention(
         team, "again", f"{known.given_name} {known.family_name}", date_of_birth=known.date_of_birth
     )

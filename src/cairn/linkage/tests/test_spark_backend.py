@@ -17,6 +17,7 @@ from cairn.linkage.engine import PersonMention, Thresholds, explain, matching_ta
 from cairn.linkage.engine.model import link_new
 from cairn.linkage.engine.spark import spark_sql
 from cairn.linkage.engine.stored import load
+from cairn.linkage.services import scoring
 from cairn.linkage.tests.conftest import population
 from cairn.linkage.tests.factories import person_mention
 
@@ -34,7 +35,7 @@ def test_link_run_with_the_spark_backend_hands_the_master_to_the_scorer(team, mo
         asked.append({"mentions": len(mentions), **backend})
         return services.Scores([])
 
-    monkeypatch.setattr(services, "score_pairs", score_pairs)
+    monkeypatch.setattr(scoring, "score_pairs", score_pairs)
     out = StringIO()
     call_command(
         "link",

@@ -6,14 +6,16 @@ from collections.abc import Sequence
 
 import pytest
 
+from cairn.access.actor import Actor
 from cairn.access.models import Team
 from cairn.investigations.tests.factories import SuspectFactory
 from cairn.linkage import engine, services
 from cairn.linkage.models import LinkageModel, MentionLink, PersonEntity
+from cairn.linkage.services import scoring
 from cairn.linkage.tests.factories import EXPLANATION, person_mention
 
 pytestmark = pytest.mark.django_db
-SYSTEM = services.Actor.system()
+SYSTEM = Actor.system()
 
 
 def _scores(monkeypatch: pytest.MonkeyPatch, probability: float) -> None:
@@ -32,8 +34,8 @@ def _scores(monkeypatch: pytest.MonkeyPatch, probability: float) -> None:
             services.Pair(int(row.mention_id), first, probability, list(EXPLANATION)) for row in new
         ]
 
-    monkeypatch.setattr(services, "score_pairs", scored)
-    monkeypatch.setattr(services, "score_new", new_pairs)
+    monkeypatch.setattr(scoring, "score_pairs", scored)
+    monkeypatch.setattr(scoring, "score_new", new_pairs)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from cairn.access.actor import Actor
 from cairn.access.models import Team, User
 from cairn.access.permissions import Role
 from cairn.access.tests.factories import share_with_team
@@ -22,7 +23,7 @@ from cairn.youngpeople.tests.factories import YoungPersonFactory
 
 pytestmark = pytest.mark.django_db
 SignIn = Callable[[User], Client]
-SYSTEM = services.Actor.system()
+SYSTEM = Actor.system()
 
 
 def _state() -> dict[str, list[dict[str, Any]]]:

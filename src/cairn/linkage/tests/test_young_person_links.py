@@ -9,16 +9,18 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from cairn.access.actor import Actor
 from cairn.access.models import Team, User
 from cairn.access.permissions import Role
 from cairn.audit.models import Action, AuditEntry
 from cairn.linkage import engine, services
 from cairn.linkage.models import MentionLink, YoungPersonLink
+from cairn.linkage.services import scoring
 from cairn.linkage.tests.factories import EXPLANATION, person_mention
 from cairn.youngpeople.tests.factories import YoungPersonFactory
 
 pytestmark = pytest.mark.django_db
-SYSTEM = services.Actor.system()
+SYSTEM = Actor.system()
 
 
 @pytest.fixture
@@ -37,7 +39,7 @@ def chloe(team: Team, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
             pairs.append(services.Pair(-young_person.pk, first.pk, 0.97, list(EXPLANATION)))
         return services.Scores(pairs)
 
-    monkeypatch.setattr(services, "score_pairs", scored)
+    monkeypatch.setattr(scoring, "score_pairs", scored)
     services.link_run(actor=SYSTEM)
     entity = MentionLink.objects.get(mention=first).entity
     return {"young_person": young_person, "entity": entity, "first": first}

@@ -1,0 +1,146 @@
+"""Scoring pairs with the engine: a full training run, or new mentions against the kept model."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.db.models import Q
+from django.db.models.functions import Lower
+
+from cairn.intelligence.models import PersonMention
+from cairn.linkage import engine
+from cairn.linkage.engine import stored
+from cairn.linkage.models import LinkageModel
+from cairn.linkage.services.common import Pair, thresholds
+
+
+def _pairs(model: engine.Model, frame: Any) -> list[Pair]:
+    pairs = []
+    for _, row in frame.iterrows():
+        a, b = int(row["mention_id_l"]), int(row["mention_id_r"])
+        pairs.append(
+            Pair(
+                first=min(a, b),
+                second=max(a, b),
+                probability=float(row["match_probability"]),
+                explanation=[asdict(c) for c in engine.explain(model, row)],
+            )
+        )
+    return pairs
+
+
+@dataclass
+class Scores:
+    """The pairs a newly trained model scored, and that model to keep for single reports."""
+
+    pairs: list[Pair]
+    model: stored.StoredModel | None = None
+
+
+def score_pairs(
+    mentions: Sequence[engine.PersonMention], *, backend: str = "duckdb", spark_master: str = ""
+) -> Scores:
+    """Train without labels on all the mentions and score every blocked pair above `lower`.
+
+    `backend` "spark" runs the same model on Apache Spark (`spark_master` or CAIRN_SPARK_MASTER).
+    """
+    if len(mentions) < 2:
+        return Scores([])
+    if backend == "spark":
+        from cairn.linkage.engine import spark
+
+        trained = spark.train(mentions, thresholds=thresholds(), max_pairs=2e5, master=spark_master)
+        return Scores(_pairs(trained, spark.predict(trained)), spark.export(trained))
+    model = engine.train(mentions, thresholds=thresholds(), max_pairs=2e5)
+    return Scores(_pairs(model, engine.predict(model)), stored.export(model))
+
+
+def kept_model() -> stored.StoredModel | None:
+    """The model the last full re-link trained, if there has been one."""
+    record = LinkageModel.objects.first()
+    if record is None:
+        return None
+    return stored.StoredModel(
+        settings=record.settings,
+        term_frequencies=record.term_frequencies,
+        mentions=record.mentions,
+    )
+
+
+# This process's scorer for the kept model: loading one takes longer than using it.
+_scorers: dict[tuple[Any, ...], stored.Scorer] = {}
+_scorers_lock = threading.Lock()
+
+
+def _kept_scorer() -> stored.Scorer | None:
+    newest = LinkageModel.objects.values_list("pk", "trained_at").first()
+    if newest is None:
+        return None
+    limits = thresholds()
+    key = (*newest, limits)
+    with _scorers_lock:
+        scorer = _scorers.get(key)
+        if scorer is None:
+            kept = kept_model()
+            if kept is None:
+                return None
+            for old in _scorers.values():
+                old.close()
+            _scorers.clear()
+            scorer = _scorers[key] = stored.Scorer(kept, thresholds=limits)
+    return scorer
+
+
+def score_new(
+    existing: Sequence[engine.PersonMention], new: Sequence[engine.PersonMention]
+) -> list[Pair]:
+    """Score the new mentions against the existing ones only.
+
+    With the model the last re-link kept, in a fraction of a second; without one (no re-link
+    yet), a model is trained on `existing` first, which takes seconds.
+    """
+    if not existing or not new:
+        return []
+    scorer = _kept_scorer()
+    if scorer is not None:
+        model, frame = scorer.score(existing, new)
+        return _pairs(model, frame)
+    model = engine.train(existing, thresholds=thresholds(), max_pairs=2e5)
+    return _pairs(model, engine.link_new(model, new))
+
+
+def candidate_ids(new: Sequence[engine.PersonMention], *, report_id: int) -> set[int]:
+    """Stored mentions (outside the report) that the model's blocking could pair with `new`.
+
+    Looked up by the values the blocking rules join on (`stored.candidate_values`), so the
+    cost follows the number of namesakes, phones and vehicles in common, not of mentions.
+    """
+    values = stored.candidate_values(new)
+    others = PersonMention.objects.exclude(report_id=report_id).annotate(
+        given=Lower("given_name"), family=Lower("family_name"), street_name=Lower("nickname")
+    )
+    conditions = [
+        Q(**{lookup: sorted(found, key=str)})
+        for lookup, found in (
+            ("given__in", values.given_names),
+            ("family__in", values.family_names),
+            ("street_name__in", values.nicknames),
+            ("date_of_birth__in", values.dates_of_birth),
+            ("phones__e164__in", values.phones),
+            ("vehicles__registration__in", values.vehicles),
+        )
+        if found
+    ]
+    if values.associates:
+        alongside = PersonMention.objects.annotate(
+            given=Lower("given_name"), street_name=Lower("nickname")
+        ).filter(Q(given__in=values.associates) | Q(street_name__in=values.associates))
+        conditions.append(Q(report_id__in=alongside.values("report_id")))
+    if not conditions:
+        return set()
+    return set(others.filter(reduce(or_, conditions)).values_list("pk", flat=True))
