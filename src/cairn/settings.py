@@ -287,6 +287,9 @@ LOGGING = {
     "loggers": {
         "django.server": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # Splink narrates every training and scoring step at INFO; `cairn link run` prints its
+        # own progress and summary, so only Splink's warnings reach the log.
+        "splink": {"level": env_str("CAIRN_SPLINK_LOG_LEVEL", "WARNING")},
     },
 }
 
