@@ -28,6 +28,10 @@ EVENT = "event"
 REPORT = "report"
 MISSING_EPISODE = "missing_episode"
 INCIDENT = "incident"
+YOUNG_PERSON_LINK = "young_person_link"
+# Records that hold whatever the date window: a child's record and the person the reports name
+# are the same child in every period.
+TIMELESS = frozenset({YOUNG_PERSON_LINK})
 
 # Components smaller than this are one community each: Leiden has nothing to split.
 SMALL_COMPONENT = 12
@@ -58,6 +62,7 @@ class EdgeFacts:
     report_ids: list[int] = field(default_factory=list)
     missing_episode_ids: list[int] = field(default_factory=list)
     incident_ids: list[int] = field(default_factory=list)
+    young_person_link_ids: list[int] = field(default_factory=list)
 
     def add(self, record: SourceRecord) -> None:
         self.count += 1
@@ -68,6 +73,8 @@ class EdgeFacts:
             self.report_ids.append(record.id)
         elif record.kind == INCIDENT:
             self.incident_ids.append(record.id)
+        elif record.kind == YOUNG_PERSON_LINK:
+            self.young_person_link_ids.append(record.id)
         else:
             self.missing_episode_ids.append(record.id)
 
@@ -102,7 +109,7 @@ def edges_from(
     """
     edges: dict[Pair, EdgeFacts] = {}
     for record in sorted(records, key=lambda r: (r.kind, r.id)):
-        if not in_window(record.at, start, end):
+        if record.kind not in TIMELESS and not in_window(record.at, start, end):
             continue
         for pair in combinations(sorted(record.nodes), 2):
             if only is not None and pair not in only:

@@ -1,7 +1,7 @@
 """Reads the records the graph is built from, as `analysis.SourceRecord`s, in a few bulk queries.
 
 Only identifiers, dates and gradings are read: no names or narratives, so nothing here reveals
-personal data; the pages that show a network go through `queries.py`.
+personal data; the pages that show a network go through `queries/`.
 """
 
 from __future__ import annotations
@@ -30,12 +30,15 @@ from cairn.linkage.models import (
     MentionLink,
     PhoneEntity,
     VehicleEntity,
+    YoungPersonLink,
     location_key,
 )
 from cairn.networks.analysis import (
     INCIDENT,
     MISSING_EPISODE,
     REPORT,
+    TIMELESS,
+    YOUNG_PERSON_LINK,
     Episode,
     Node,
     SourceRecord,
@@ -197,6 +200,34 @@ def incident_records(incident_ids: Collection[int] | None = None) -> list[Source
     return records
 
 
+def young_person_link_records(link_ids: Collection[int] | None = None) -> list[SourceRecord]:
+    """Each young person's record that a re-link resolved to a person entity (and nobody has
+    unlinked): the young person and that person, so what the reports say of the person reaches
+    the child's networks. Timeless (`analysis.TIMELESS`): the same child in every date window;
+    dated when it was resolved."""
+    links = _for(
+        YoungPersonLink.objects.filter(rejected=False, entity__isnull=False), "pk", link_ids
+    )
+    return [
+        SourceRecord(
+            kind=YOUNG_PERSON_LINK,
+            id=pk,
+            at=created_at,
+            nodes=frozenset(
+                {(NodeKind.YOUNG_PERSON.value, young_person_id), (NodeKind.PERSON.value, entity_id)}
+            ),
+        )
+        for pk, young_person_id, entity_id, created_at in links.values_list(
+            "pk", "young_person_id", "entity_id", "created_at"
+        ).order_by("pk")
+    ]
+
+
+def all_records() -> list[SourceRecord]:
+    """Every record the graph is built from."""
+    return report_records() + episode_records() + incident_records() + young_person_link_records()
+
+
 def _any_of(pairs: Iterable[tuple[str, int]], kind_field: str, id_field: str) -> Q:
     """A condition matching any of the (kind, id) pairs, one IN per kind."""
     by_kind: dict[str, list[int]] = defaultdict(list)
@@ -239,8 +270,12 @@ def dated_between(
 
 
 def stored_records(*, start: date | None = None, end: date | None = None) -> list[SourceRecord]:
-    """The stored incidence as records, in a date window."""
-    return _as_records(dated_between(SourceNode.objects.all(), "at", start, end))
+    """The stored incidence as records, in a date window (timeless records in every window)."""
+    dated = dated_between(SourceNode.objects.all(), "at", start, end)
+    if start is None and end is None:
+        return _as_records(dated)
+    timeless = SourceNode.objects.filter(source_kind__in=TIMELESS)
+    return _as_records(dated | timeless)
 
 
 def records_sharing(nodes: Collection[Node]) -> list[SourceRecord]:

@@ -2,9 +2,10 @@
 
 A node is a (kind, id) pair naming a row of another app (a young person, a person entity, a
 phone, a vehicle, a location, an event mention). Every source record (an intelligence report, a
-missing episode) contributes a set of nodes (`SourceNode`); each pair of nodes in the same record
-is an `Edge` that keeps the records behind it. Networks and communities are computed from the
-edges (`analysis.py`) and stored for the pages (`Network`, `NetworkNode`).
+missing episode, an incident, a young person's record resolved to a person) contributes a set of
+nodes (`SourceNode`); each pair of nodes in the same record is an `Edge` that keeps the records
+behind it. Networks and communities are computed from the edges (`analysis.py`) and stored for
+the pages (`Network`, `NetworkNode`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,10 @@ class SourceKind(models.TextChoices):
     MISSING_EPISODE = "missing_episode", "Missing episode"
     # An investigation's incident: its victims, its suspects and its place (issue 7).
     INCIDENT = "incident", "Investigation incident"
+    # Entity resolution found a young person's own record and a person the reports name to be
+    # the same child (linkage's `YoungPersonLink`): the link ties the child's record to what
+    # the reports say about them, and goes when an analyst or key worker unlinks it.
+    YOUNG_PERSON_LINK = "young_person_link", "Young person's record resolved to a person"
 
 
 class SourceNode(models.Model):
@@ -40,7 +45,7 @@ class SourceNode(models.Model):
     grading are copied from the record so windowed analyses need one query.
     """
 
-    source_kind = models.CharField(max_length=16, choices=SourceKind.choices)
+    source_kind = models.CharField(max_length=20, choices=SourceKind.choices)
     source_id = models.BigIntegerField()
     node_kind = models.CharField(max_length=12, choices=NodeKind.choices)
     node_id = models.BigIntegerField()
@@ -71,6 +76,7 @@ class Edge(models.Model):
     report_ids = models.JSONField(default=list)
     missing_episode_ids = models.JSONField(default=list)
     incident_ids = models.JSONField(default=list)
+    young_person_link_ids = models.JSONField(default=list)
     first_seen = models.DateTimeField()
     last_seen = models.DateTimeField()
     count = models.PositiveIntegerField()

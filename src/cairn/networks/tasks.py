@@ -51,22 +51,12 @@ def network_update_for_report_task(report_id: int, attempt: int = 0) -> dict[str
 
 
 @task()
-def network_update_for_episode_task(missing_episode_id: int) -> dict[str, int]:
-    """Update the edges a new or changed missing episode touches (where found, who with)."""
-    from cairn.networks.services import network_update_for_episode
+def network_update_for_record_task(kind: str, record_id: int) -> dict[str, int]:
+    """Update the edges a new, changed or deleted missing episode, incident or young person's
+    link to a person touches."""
+    from cairn.networks.services import network_update_for_record
 
-    summary = network_update_for_episode(
-        actor=Actor.system(), missing_episode_id=missing_episode_id
-    )
-    return {"edges_changed": summary.edges_changed, "nodes_added": summary.nodes_added}
-
-
-@task()
-def network_update_for_incident_task(incident_id: int) -> dict[str, int]:
-    """Update the edges a new or changed investigation incident touches."""
-    from cairn.networks.services import network_update_for_incident
-
-    summary = network_update_for_incident(actor=Actor.system(), incident_id=incident_id)
+    summary = network_update_for_record(actor=Actor.system(), kind=kind, record_id=record_id)
     return {"edges_changed": summary.edges_changed, "nodes_added": summary.nodes_added}
 
 

@@ -33,6 +33,7 @@ from cairn.linkage.services.common import (
     remove_empty_entities,
     require_linker,
 )
+from cairn.networks.services import network_update_young_person_link_later
 from cairn.youngpeople.models import YoungPerson
 
 LINK_FIELDS = (
@@ -223,6 +224,7 @@ def young_person_link_reject(
         link.decided_at = timezone.now()
         link.reason = reason.strip()
         link.save()
+        network_update_young_person_link_later(link_id=link.pk)
         audit_record(
             actor=actor,
             action=Action.COMBINATION,

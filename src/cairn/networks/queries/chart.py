@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from cairn.access.actor import Actor
@@ -14,7 +15,7 @@ from cairn.access.models import User
 from cairn.access.queries import RecordNotFound, audit_consultation, list_records
 from cairn.intelligence.models import EventMention, IntelligenceReport
 from cairn.investigations.models import Incident, Investigation
-from cairn.linkage.models import LocationEntity
+from cairn.linkage.models import LocationEntity, YoungPersonLink
 from cairn.networks.analysis import Node
 from cairn.networks.models import Edge, NodeKind
 from cairn.networks.queries.nodes import (
@@ -28,8 +29,9 @@ from cairn.networks.queries.nodes import (
     visible_incidents,
     visible_nodes,
     visible_reports,
+    visible_young_person_links,
 )
-from cairn.youngpeople.models import MissingEpisode
+from cairn.youngpeople.models import MissingEpisode, YoungPerson
 
 EDGE_LIMIT = 200
 SOURCE_EVALUATIONS = "123"
@@ -72,11 +74,14 @@ class ChartFilter:
         )
 
     def apply(self, edges: QuerySet[Edge]) -> QuerySet[Edge]:
+        dated = Q()
         if self.start is not None:
-            edges = edges.filter(last_seen__gte=datetime.combine(self.start, time.min, UTC))
+            dated &= Q(last_seen__gte=datetime.combine(self.start, time.min, UTC))
         if self.end is not None:
-            after = datetime.combine(self.end + timedelta(days=1), time.min, UTC)
-            edges = edges.filter(first_seen__lt=after)
+            dated &= Q(first_seen__lt=datetime.combine(self.end + timedelta(days=1), time.min, UTC))
+        if dated:
+            # A young person's record resolved to a person is the same child in every window.
+            edges = edges.filter(dated | ~Q(young_person_link_ids=[]))
         if self.min_grading:
             edges = edges.filter(best_grading__in=self.gradings())
         return edges
@@ -126,17 +131,40 @@ def _ends(edge: Edge) -> tuple[Node, Node]:
     return (edge.first_kind, edge.first_id), (edge.second_kind, edge.second_id)
 
 
-def _seen_records(user: User | None, edges: Sequence[Edge]) -> tuple[set[int], set[int], set[int]]:
-    """The reports, missing episodes and incidents behind these links the user may see."""
-    report_ids = {pk for edge in edges for pk in edge.report_ids}
-    episode_ids = {pk for edge in edges for pk in edge.missing_episode_ids}
-    incident_ids = {pk for edge in edges for pk in edge.incident_ids}
-    reports = set(visible_reports(user).filter(pk__in=report_ids).values_list("pk", flat=True))
-    episodes = set(visible_episodes(user).filter(pk__in=episode_ids).values_list("pk", flat=True))
-    incidents = set(
-        visible_incidents(user).filter(pk__in=incident_ids).values_list("pk", flat=True)
+@dataclass(frozen=True)
+class SeenRecords:
+    """The reports, missing episodes, incidents and young person's links behind some links
+    that the user may see."""
+
+    reports: set[int]
+    episodes: set[int]
+    incidents: set[int]
+    young_person_links: set[int]
+
+    def any_behind(self, edge: Edge) -> bool:
+        return bool(
+            self.reports.intersection(edge.report_ids)
+            or self.episodes.intersection(edge.missing_episode_ids)
+            or self.incidents.intersection(edge.incident_ids)
+            or self.young_person_links.intersection(edge.young_person_link_ids)
+        )
+
+
+def _seen_records(user: User | None, edges: Sequence[Edge]) -> SeenRecords:
+    def seen(records: QuerySet[Any], ids: set[int]) -> set[int]:
+        return set(records.filter(pk__in=ids).values_list("pk", flat=True))
+
+    return SeenRecords(
+        reports=seen(visible_reports(user), {pk for edge in edges for pk in edge.report_ids}),
+        episodes=seen(
+            visible_episodes(user), {pk for edge in edges for pk in edge.missing_episode_ids}
+        ),
+        incidents=seen(visible_incidents(user), {pk for edge in edges for pk in edge.incident_ids}),
+        young_person_links=seen(
+            visible_young_person_links(user),
+            {pk for edge in edges for pk in edge.young_person_link_ids},
+        ),
     )
-    return reports, episodes, incidents
 
 
 def _without_hidden_associations(
@@ -145,15 +173,13 @@ def _without_hidden_associations(
     """Leave out a link between two nodes the user may see that only unshared records make:
     that the two were named together is itself intelligence they have no need to know. A link
     to a restricted node stays, as a stub: it says only that something unshared exists."""
-    reports, episodes, incidents = _seen_records(user, edges)
+    seen = _seen_records(user, edges)
     return [
         edge
         for edge in edges
         if shown[(edge.first_kind, edge.first_id)].restricted
         or shown[(edge.second_kind, edge.second_id)].restricted
-        or reports.intersection(edge.report_ids)
-        or episodes.intersection(edge.missing_episode_ids)
-        or incidents.intersection(edge.incident_ids)
+        or seen.any_behind(edge)
     ]
 
 
@@ -216,6 +242,8 @@ class Provenance:
     restricted_episodes: int
     incidents: Sequence[Incident] = ()
     restricted_incidents: int = 0
+    young_person_links: Sequence[YoungPersonLink] = ()
+    restricted_young_person_links: int = 0
 
 
 def edge_provenance(actor: Actor, pk: int) -> Provenance:
@@ -260,7 +288,20 @@ def edge_provenance(actor: Actor, pk: int) -> Provenance:
         sorted({incident.investigation_id for incident in incidents}),
         summary="Viewed the investigation incidents behind a link of the network graph",
     )
+    young_person_links = list(
+        visible_young_person_links(actor.user)
+        .filter(pk__in=edge.young_person_link_ids)
+        .select_related("young_person")
+    )
+    audit_consultation(
+        actor,
+        YoungPerson,
+        [link.young_person_id for link in young_person_links],
+        summary="Viewed a young person's link to a person behind a link of the network graph",
+    )
     return Provenance(
+        young_person_links=young_person_links,
+        restricted_young_person_links=len(edge.young_person_link_ids) - len(young_person_links),
         incidents=incidents,
         restricted_incidents=len(edge.incident_ids) - len(incidents),
         edge=edge,

@@ -28,6 +28,7 @@ from cairn.linkage.models import (
     PersonEntity,
     PhoneEntity,
     VehicleEntity,
+    YoungPersonLink,
 )
 from cairn.networks.analysis import Node
 from cairn.networks.models import NodeKind, SourceKind, SourceNode
@@ -113,6 +114,14 @@ def visible_incidents(user: User | None) -> QuerySet[Incident]:
 def visible_episodes(user: User | None) -> QuerySet[MissingEpisode]:
     return MissingEpisode.objects.filter(
         young_person__in=scope(user, YoungPerson.objects.all()).values("pk")
+    )
+
+
+def visible_young_person_links(user: User | None) -> QuerySet[YoungPersonLink]:
+    """Links of young people's records to persons, seen (as on the person page) only by those
+    who may see the record."""
+    return YoungPersonLink.objects.filter(
+        rejected=False, young_person__in=scope(user, YoungPerson.objects.all()).values("pk")
     )
 
 

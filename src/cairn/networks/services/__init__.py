@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from functools import partial
@@ -33,6 +33,7 @@ from cairn.networks.analysis import (
     INCIDENT,
     MISSING_EPISODE,
     REPORT,
+    YOUNG_PERSON_LINK,
     EdgeFacts,
     Node,
     Pair,
@@ -131,6 +132,7 @@ EDGE_FIELDS = [
     "report_ids",
     "missing_episode_ids",
     "incident_ids",
+    "young_person_link_ids",
     "first_seen",
     "last_seen",
     "count",
@@ -154,6 +156,7 @@ def _edge_rows(edges: dict[Pair, EdgeFacts]) -> Iterator[tuple[Any, ...]]:
             sorted(facts.report_ids),
             sorted(facts.missing_episode_ids),
             sorted(facts.incident_ids),
+            sorted(facts.young_person_link_ids),
             facts.first_seen,
             facts.last_seen,
             facts.count,
@@ -259,7 +262,7 @@ def network_rebuild(*, actor: Actor, now: datetime | None = None) -> RebuildSumm
     """Rebuild the incidence, the edges, the networks and their communities from the records."""
     _require_analyst(actor)
     now = now or timezone.now()
-    records = loader.report_records() + loader.episode_records() + loader.incident_records()
+    records = loader.all_records()
     edges = analysis.edges_from(records)
     graph = analysis.build_graph(edges)
     structure = analysis.analyse(graph)
@@ -395,38 +398,42 @@ def network_update_later(*, report_id: int) -> None:
     transaction.on_commit(lambda: network_update_for_report_task.enqueue(report_id))
 
 
-def network_update_for_episode(*, actor: Actor, missing_episode_id: int) -> UpdateSummary:
-    """Bring the graph up to date with one new, edited or deleted missing episode."""
+# The records other apps change one at a time, and how to read one back.
+RECORD_LOADERS: dict[str, Callable[[Collection[int]], list[SourceRecord]]] = {
+    MISSING_EPISODE: loader.episode_records,
+    INCIDENT: loader.incident_records,
+    YOUNG_PERSON_LINK: loader.young_person_link_records,
+}
+
+
+def network_update_for_record(*, actor: Actor, kind: str, record_id: int) -> UpdateSummary:
+    """Bring the graph up to date with one new, changed or deleted record of `RECORD_LOADERS`:
+    a missing episode (where found), an investigation's incident (its victims, suspects and
+    place) or a young person's record resolved to a person (or unlinked)."""
     _require_analyst(actor)
-    records = loader.episode_records([missing_episode_id])
-    return _update_source(
-        actor, MISSING_EPISODE, missing_episode_id, records[0] if records else None
-    )
+    records = RECORD_LOADERS[kind]([record_id])
+    return _update_source(actor, kind, record_id, records[0] if records else None)
+
+
+def network_update_record_later(*, kind: str, record_id: int) -> None:
+    """Queue `network_update_for_record` for when the caller's transaction commits (saving
+    through the app; bulk imports and re-links are followed by `cairn network rebuild`)."""
+    from cairn.networks.tasks import network_update_for_record_task
+
+    if settings.CAIRN_LINK_ON_SAVE:
+        transaction.on_commit(lambda: network_update_for_record_task.enqueue(kind, record_id))
 
 
 def network_update_episode_later(*, missing_episode_id: int) -> None:
-    """Queue `network_update_for_episode` for when the caller's transaction commits (saving an
-    episode through the app; bulk imports are followed by `cairn network rebuild`)."""
-    from cairn.networks.tasks import network_update_for_episode_task
-
-    if settings.CAIRN_LINK_ON_SAVE:
-        transaction.on_commit(lambda: network_update_for_episode_task.enqueue(missing_episode_id))
+    network_update_record_later(kind=MISSING_EPISODE, record_id=missing_episode_id)
 
 
 def network_update_incident_later(*, incident_id: int) -> None:
-    """Queue `network_update_for_incident` for when the caller's transaction commits."""
-    from cairn.networks.tasks import network_update_for_incident_task
-
-    if settings.CAIRN_LINK_ON_SAVE:
-        transaction.on_commit(lambda: network_update_for_incident_task.enqueue(incident_id))
+    network_update_record_later(kind=INCIDENT, record_id=incident_id)
 
 
-def network_update_for_incident(*, actor: Actor, incident_id: int) -> UpdateSummary:
-    """Bring the graph up to date with one new, edited or deleted investigation incident (its
-    victims, suspects and place); the investigations app calls it when an incident changes."""
-    _require_analyst(actor)
-    records = loader.incident_records([incident_id])
-    return _update_source(actor, INCIDENT, incident_id, records[0] if records else None)
+def network_update_young_person_link_later(*, link_id: int) -> None:
+    network_update_record_later(kind=YOUNG_PERSON_LINK, record_id=link_id)
 
 
 EXPORT_COLUMNS = ["kind", "entity_id", "external_id", "network_id", "community_id"]

@@ -218,4 +218,9 @@ def test_the_analysis_names_nodes_and_records_as_the_models_do() -> None:
 
     kinds = {YOUNG_PERSON, PERSON, PHONE, VEHICLE, LOCATION, analysis.EVENT}
     assert kinds == set(NodeKind.values)
-    assert {REPORT, analysis.MISSING_EPISODE, analysis.INCIDENT} == set(SourceKind.values)
+    assert {
+        REPORT,
+        analysis.MISSING_EPISODE,
+        analysis.INCIDENT,
+        analysis.YOUNG_PERSON_LINK,
+    } == set(SourceKind.values)

@@ -205,7 +205,9 @@ def test_a_new_missing_episode_updates_the_graph_as_a_rebuild_would(
     services.network_rebuild(actor=SYSTEM)
     episode = MissingEpisodeFactory(young_person=world["boy"], where_found="Station Hotel")
 
-    summary = services.network_update_for_episode(actor=SYSTEM, missing_episode_id=episode.pk)
+    summary = services.network_update_for_record(
+        actor=SYSTEM, kind="missing_episode", record_id=episode.pk
+    )
     updated = edge_table()
     services.network_rebuild(actor=SYSTEM)
 
@@ -317,7 +319,7 @@ def test_an_edited_incident_updates_the_graph_as_a_rebuild_would(team: Team) -> 
     incident.location = place("Grill")
     incident.save(update_fields=["location"])
 
-    services.network_update_for_incident(actor=SYSTEM, incident_id=incident.pk)
+    services.network_update_for_record(actor=SYSTEM, kind="incident", record_id=incident.pk)
     updated = edge_table()
     services.network_rebuild(actor=SYSTEM)
 
