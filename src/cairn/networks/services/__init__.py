@@ -382,7 +382,11 @@ def network_update_for_report(*, actor: Actor, report_id: int) -> UpdateSummary:
         before = memberships(nodes)
         summary = _update_source(actor, REPORT, report_id, record)
         network_alerts_raise(
-            actor=actor, report_id=report_id, nodes=nodes, before=before, networks=summary.networks
+            actor=actor,
+            report_id=report_id,
+            nodes=nodes,
+            before=before,
+            groups=sorted(set(memberships(nodes).values())),
         )
     return summary
 

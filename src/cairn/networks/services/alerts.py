@@ -3,6 +3,10 @@
 Issue 6, section 5. Raised from `network_update_for_report`, inside its transaction, so an alert
 exists exactly when the graph change that caused it does. Only the risk band in force and the
 graph decide; no protected characteristic is read.
+
+"The network" of a young person, for alerting, is their community (Leiden) inside the connected
+network: busy venues join most of a town into one connected network, and an alert to the key
+worker of every child in it about every new link would be noise nobody could act on.
 """
 
 from __future__ import annotations
@@ -37,16 +41,20 @@ ENTITY_MODELS: dict[str, type[Model]] = {
 }
 
 
-def memberships(nodes: Iterable[Node]) -> dict[Node, int]:
-    """The stored network of each node that has one."""
+# A network id and a community inside it.
+Group = tuple[int, int]
+
+
+def memberships(nodes: Iterable[Node]) -> dict[Node, Group]:
+    """The stored network and community of each node that has one."""
     condition = Q(pk__in=[])
     for kind, node_id in nodes:
         condition |= Q(node_kind=kind, node_id=node_id)
     return {
-        (kind, node_id): network_id
-        for kind, node_id, network_id in NetworkNode.objects.filter(condition).values_list(
-            "node_kind", "node_id", "network_id"
-        )
+        (kind, node_id): (network_id, community)
+        for kind, node_id, network_id, community in NetworkNode.objects.filter(
+            condition
+        ).values_list("node_kind", "node_id", "network_id", "community")
     }
 
 
@@ -62,18 +70,22 @@ def bands_in_force(young_person_ids: Iterable[int]) -> dict[int, str]:
     return bands
 
 
-def young_people_at_risk(network_ids: Sequence[int]) -> dict[int, list[int]]:
-    """Network → its young people whose band in force is moderate or significant."""
-    members = list(
-        NetworkNode.objects.filter(
-            network_id__in=list(network_ids), node_kind=NodeKind.YOUNG_PERSON
-        ).values_list("network_id", "node_id")
-    )
-    bands = bands_in_force(node_id for _, node_id in members)
-    at_risk: dict[int, list[int]] = defaultdict(list)
-    for network_id, young_person_id in sorted(members):
+def young_people_at_risk(groups: Iterable[Group]) -> dict[Group, list[int]]:
+    """Each group → its young people whose band in force is moderate or significant."""
+    wanted = set(groups)
+    members = [
+        ((network_id, community), young_person_id)
+        for network_id, community, young_person_id in NetworkNode.objects.filter(
+            network_id__in=sorted({network_id for network_id, _ in wanted}),
+            node_kind=NodeKind.YOUNG_PERSON,
+        ).values_list("network_id", "community", "node_id")
+        if (network_id, community) in wanted
+    ]
+    bands = bands_in_force(young_person_id for _, young_person_id in members)
+    at_risk: dict[Group, list[int]] = defaultdict(list)
+    for group, young_person_id in sorted(members):
         if bands.get(young_person_id) in ALERTING_BANDS:
-            at_risk[network_id].append(young_person_id)
+            at_risk[group].append(young_person_id)
     return at_risk
 
 
@@ -158,16 +170,17 @@ def network_alerts_raise(
     actor: Actor,
     report_id: int,
     nodes: set[Node],
-    before: dict[Node, int],
-    networks: Sequence[int],
+    before: dict[Node, Group],
+    groups: Sequence[Group],
 ) -> list[NetworkAlert]:
-    """Alert once for each person, phone, vehicle or place a report newly ties to the network
-    of a young person at moderate or significant risk.
+    """Alert once for each person, phone, vehicle or place a report newly ties to the
+    community of a young person at moderate or significant risk.
 
-    An entity is newly tied to a network the report reaches unless it was already in it: `LINKED`
-    if it had no network, `JOINED` if the report brings it in from another network.
+    `groups` are the communities the report's nodes are in after the update. An entity is newly
+    tied to one of them unless it was already in it: `LINKED` if it had no network, `JOINED` if
+    the report brings it in from another community.
     """
-    at_risk = young_people_at_risk(networks)
+    at_risk = young_people_at_risk(groups)
     if not at_risk:
         return []
     raised: dict[int, list[NetworkAlert]] = defaultdict(list)
@@ -177,10 +190,11 @@ def network_alerts_raise(
             if kind not in ENTITY_MODELS:
                 continue
             previous = before.get(node)
-            for network_id in networks:
-                if network_id == previous:
+            for group in groups:
+                if group == previous:
                     continue
-                for young_person_id in at_risk.get(network_id, []):
+                network_id = group[0]
+                for young_person_id in at_risk.get(group, []):
                     alert, created = NetworkAlert.objects.get_or_create(
                         kind=AlertKind.LINKED if previous is None else AlertKind.JOINED,
                         node_kind=kind,

@@ -218,3 +218,37 @@ def test_the_queued_update_knows_whether_the_linking_job_has_placed_the_reports_
     assert mentions_linked(report.pk)
     PersonMentionFactory(report=report, name_as_written="Not Yet Linked")
     assert not mentions_linked(report.pk)
+
+
+def test_a_link_to_another_community_of_the_same_connected_network_does_not_alert(
+    team: Team, make_user: Any
+) -> None:
+    """Two groups that only a busy takeaway joins: new intelligence about the other group is
+    not news about this child, though one connected network holds them both."""
+    key_worker = make_user(Role.PRACTITIONER, team=team)
+    girl = YoungPersonFactory(holding_team=team, key_worker=key_worker)
+    RiskAssessmentFactory(young_person=girl, computed_band=RiskBand.SIGNIFICANT)
+    north = [person(name) for name in ("Tiger", "Smokey", "Ace", "Bo", "Cy", "Di")]
+    south = [person(name) for name in ("Dee", "Jay", "Kay", "Lee", "Mo", "Ned")]
+    for day in range(3):
+        resolved_report(team, at=EVENING + timedelta(days=day), people=north, young_people=[girl])
+        resolved_report(team, at=EVENING + timedelta(days=day), people=south)
+    resolved_report(team, at=EVENING, people=north[:1], places=["Busy Takeaway"])
+    resolved_report(team, at=EVENING, people=south[:1], places=["Busy Takeaway"])
+    services.network_rebuild(actor=SYSTEM)
+    member = {(m.node_kind, m.node_id): m for m in NetworkNode.objects.all()}
+    girls, dees = member[("young_person", girl.pk)], member[("person", south[0].pk)]
+    assert girls.network_id == dees.network_id and girls.community != dees.community
+
+    south_news = resolved_report(
+        team, at=EVENING + timedelta(days=5), people=[south[1], person("Max")]
+    )
+    services.network_update_for_report(actor=SYSTEM, report_id=south_news.pk)
+    north_news = resolved_report(
+        team, at=EVENING + timedelta(days=6), people=[north[1], person("Rex")]
+    )
+    services.network_update_for_report(actor=SYSTEM, report_id=north_news.pk)
+
+    assert list(NetworkAlert.objects.values_list("young_person_id", "report_id")) == [
+        (girl.pk, north_news.pk)
+    ]
