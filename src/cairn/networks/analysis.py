@@ -242,6 +242,26 @@ def analyse(network_graph: NetworkGraph) -> Structure:
     )
 
 
+def young_person_identities(records: Iterable[SourceRecord]) -> dict[int, int]:
+    """Person entity → young person, from the young person's links among `records`."""
+    identities: dict[int, int] = {}
+    for record in records:
+        if record.kind == YOUNG_PERSON_LINK:
+            ends = dict(record.nodes)
+            identities[ends[PERSON]] = ends[YOUNG_PERSON]
+    return identities
+
+
+def children_named(record: SourceRecord, identities: Mapping[int, int]) -> set[int]:
+    """The young people a record names: as young people, or as the person a child's record was
+    resolved to."""
+    return {
+        node_id if kind == YOUNG_PERSON else identities[node_id]
+        for kind, node_id in record.nodes
+        if kind == YOUNG_PERSON or (kind == PERSON and node_id in identities)
+    }
+
+
 @dataclass(frozen=True)
 class Hotspot:
     node: Node
@@ -258,12 +278,14 @@ def hotspots(
     top: int = 20,
 ) -> list[Hotspot]:
     """Places and vehicles named in records with the most distinct young people in the window."""
+    records = list(records)
+    identities = young_person_identities(records)
     young_people: dict[Node, set[int]] = defaultdict(set)
     sources: dict[Node, set[tuple[str, int]]] = defaultdict(set)
     for record in records:
         if not in_window(record.at, start, end):
             continue
-        children = {node_id for kind, node_id in record.nodes if kind == YOUNG_PERSON}
+        children = children_named(record, identities)
         if not children:
             continue
         for node in record.nodes:
@@ -353,11 +375,13 @@ def seen_together(
 
     One result per pair and place: the first time, and every record behind it.
     """
+    records = list(records)
+    identities = young_person_identities(records)
     sightings: dict[Node, list[tuple[datetime, int, tuple[str, int]]]] = defaultdict(list)
     for record in records:
         if not in_window(record.at, start, end):
             continue
-        children = [node_id for kind, node_id in record.nodes if kind == YOUNG_PERSON]
+        children = sorted(children_named(record, identities))
         for place in (node for node in record.nodes if node[0] in place_kinds):
             for child in children:
                 sightings[place].append((record.at, child, (record.kind, record.id)))

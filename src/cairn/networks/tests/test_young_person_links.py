@@ -17,9 +17,9 @@ from cairn.access.permissions import Role
 from cairn.access.tests.factories import TeamFactory
 from cairn.linkage.models import PersonEntity, YoungPersonLink
 from cairn.linkage.services import young_person_link_reject
-from cairn.networks import services
+from cairn.networks import analysis, loader, services
 from cairn.networks.models import Edge, NetworkNode
-from cairn.networks.tests.factories import resolved_report
+from cairn.networks.tests.factories import place, resolved_report
 from cairn.youngpeople.models import YoungPerson
 from cairn.youngpeople.tests.factories import YoungPersonFactory
 
@@ -124,3 +124,15 @@ def test_a_team_that_may_not_see_the_child_learns_nothing_of_the_link(
     assert response.status_code in {403, 404}
     assert "Ellie" not in response.content.decode()
     assert "Chloe" not in response.content.decode()
+
+
+def test_hotspots_count_a_child_named_in_a_report_as_the_person_they_were_resolved_to(
+    named: Named, team: Team
+) -> None:
+    records = loader.stored_records(start=NIGHT.date(), end=NIGHT.date())
+
+    found = analysis.hotspots(records)
+
+    assert [(spot.node, spot.young_people) for spot in found] == [
+        (("location", place("Grill House").pk), 1)
+    ]
