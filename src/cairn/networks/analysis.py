@@ -246,8 +246,9 @@ def young_person_identities(records: Iterable[SourceRecord]) -> dict[int, int]:
     """Person entity → young person, from the young person's links among `records`."""
     identities: dict[int, int] = {}
     for record in records:
-        if record.kind == YOUNG_PERSON_LINK:
-            ends = dict(record.nodes)
+        ends = dict(record.nodes)
+        # A record read for part of the graph may hold only one end of the link.
+        if record.kind == YOUNG_PERSON_LINK and PERSON in ends and YOUNG_PERSON in ends:
             identities[ends[PERSON]] = ends[YOUNG_PERSON]
     return identities
 

@@ -47,7 +47,7 @@ class NetworkOut(Schema):
     nodes: int
     young_people: int
     adults: int
-    communities: int
+    connected_networks: int
     first_seen: datetime
     last_seen: datetime
 
@@ -112,7 +112,7 @@ def _network(network: Network) -> dict[str, Any]:
         "nodes": network.nodes,
         "young_people": network.young_people,
         "adults": network.adults,
-        "communities": network.communities,
+        "connected_networks": network.connected_networks,
         "first_seen": network.first_seen,
         "last_seen": network.last_seen,
     }

@@ -4,8 +4,8 @@ A node is a (kind, id) pair naming a row of another app (a young person, a perso
 phone, a vehicle, a location, an event mention). Every source record (an intelligence report, a
 missing episode, an incident, a young person's record resolved to a person) contributes a set of
 nodes (`SourceNode`); each pair of nodes in the same record is an `Edge` that keeps the records
-behind it. Networks and communities are computed from the edges (`analysis.py`) and stored for
-the pages (`Network`, `NetworkNode`).
+behind it. Connected groups and their communities are computed from the edges (`analysis.py`);
+each community is stored as a `Network` for the pages, with its `NetworkNode`s.
 """
 
 from __future__ import annotations
@@ -105,14 +105,23 @@ class Edge(models.Model):
 
 
 class Network(models.Model):
-    """A connected group of nodes, ranked for the analysts' list (issue 6, section 3)."""
+    """A network as analysts work with it, ranked for their list (issue 6, section 3): a Leiden
+    community, the nodes more tied to one another than to the rest of their connected group.
+
+    Busy venues and phones join most of a town into one connected group, which is no one
+    network; the groups a network belongs to are kept (`connected_group`) so its page can say
+    how many other networks some path joins it to.
+    """
 
     REFERENCE_PREFIX = "NW"
 
     nodes = models.PositiveIntegerField()
     young_people = models.PositiveIntegerField()
     adults = models.PositiveIntegerField()
-    communities = models.PositiveIntegerField()
+    # The connected group (component) in the latest rebuild, numbered from 0 by size, and how
+    # many networks it holds (1 when this network is all of it).
+    connected_group = models.PositiveIntegerField(default=0)
+    connected_networks = models.PositiveIntegerField(default=1)
     first_seen = models.DateTimeField()
     last_seen = models.DateTimeField()
     # From the number and risk band of young people, the number of adults and recency only

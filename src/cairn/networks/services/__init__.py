@@ -52,7 +52,7 @@ class RebuildSummary:
     nodes: int = 0
     edges: int = 0
     networks: int = 0
-    communities: int = 0
+    connected_groups: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -187,19 +187,21 @@ def _store_structure(
     now: datetime,
     previous: dict[Node, int],
 ) -> tuple[int, int]:
-    """Write a Network per connected component and a NetworkNode per node; ranks by score.
+    """Write a Network per community and a NetworkNode per node; ranks by score.
 
     A network that continues one of `previous` (node → old network id) keeps its id
-    (`continuity`)."""
+    (`continuity`). Returns the numbers of networks and of connected groups."""
     position = graph.index()
     seen: dict[int, tuple[datetime, datetime]] = {}
     for pair, facts in edges.items():
-        number = structure.network[position[pair[0]]]
+        number = structure.community[position[pair[0]]]
         first, last = seen.get(number, (facts.first_seen, facts.last_seen))
         seen[number] = (min(first, facts.first_seen), max(last, facts.last_seen))
     members: dict[int, list[int]] = defaultdict(list)
-    for vertex, number in enumerate(structure.network):
+    for vertex, number in enumerate(structure.community):
         members[number].append(vertex)
+    group_of = {number: structure.network[vertices[0]] for number, vertices in members.items()}
+    group_sizes = Counter(group_of.values())
     young = [node_id for kind, node_id in graph.nodes if kind == NodeKind.YOUNG_PERSON]
     bands = latest_bands(young)
     networks: list[tuple[float, int, Network]] = []
@@ -219,7 +221,8 @@ def _store_structure(
             nodes=len(vertices),
             young_people=kinds[NodeKind.YOUNG_PERSON],
             adults=kinds[NodeKind.PERSON],
-            communities=len({structure.community[v] for v in vertices}),
+            connected_group=group_of[number],
+            connected_networks=group_sizes[group_of[number]],
             first_seen=first,
             last_seen=last,
             score=score,
@@ -245,7 +248,7 @@ def _store_structure(
         ["network_id", "node_kind", "node_id", "community", "pagerank", "betweenness"],
         (
             (
-                stored[structure.network[vertex]],
+                stored[structure.community[vertex]],
                 kind,
                 node_id,
                 structure.community[vertex],
@@ -255,7 +258,7 @@ def _store_structure(
             for vertex, (kind, node_id) in enumerate(graph.nodes)
         ),
     )
-    return len(networks), len(set(structure.community))
+    return len(networks), len(group_sizes)
 
 
 def network_rebuild(*, actor: Actor, now: datetime | None = None) -> RebuildSummary:
@@ -275,7 +278,7 @@ def network_rebuild(*, actor: Actor, now: datetime | None = None) -> RebuildSumm
         SourceNode.objects.all().delete()
         _insert(SourceNode, SOURCE_NODE_FIELDS, _source_node_rows(records))
         _insert(Edge, EDGE_FIELDS, _edge_rows(edges))
-        summary.networks, summary.communities = _store_structure(
+        summary.networks, summary.connected_groups = _store_structure(
             graph, structure, edges, now, previous
         )
         audit_record(

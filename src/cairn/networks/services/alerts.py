@@ -4,9 +4,9 @@ Issue 6, section 5. Raised from `network_update_for_report`, inside its transact
 exists exactly when the graph change that caused it does. Only the risk band in force and the
 graph decide; no protected characteristic is read.
 
-"The network" of a young person, for alerting, is their community (Leiden) inside the connected
-network: busy venues join most of a town into one connected network, and an alert to the key
-worker of every child in it about every new link would be noise nobody could act on.
+A network is a community (Leiden) inside a connected group (`models.Network`): busy venues join
+most of a town into one connected group, and an alert to the key worker of every child in it
+about every new link would be noise nobody could act on.
 """
 
 from __future__ import annotations

@@ -30,8 +30,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Built {summary.edges} edges between {summary.nodes} nodes from "
-                    f"{summary.records} records: {summary.networks} networks, "
-                    f"{summary.communities} communities, in "
+                    f"{summary.records} records: {summary.networks} networks (communities) "
+                    f"in {summary.connected_groups} connected groups, in "
                     f"{time.perf_counter() - started:.1f} s."
                 )
             )
