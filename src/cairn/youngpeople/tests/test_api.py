@@ -168,6 +168,20 @@ def test_the_openapi_document_lists_the_endpoints():
     assert set(document["paths"]["/api/v1/young-people/{pk}"]) == {"get", "patch"}
 
 
+def test_every_operation_has_its_own_id_named_by_app_and_function():
+    document = Client().get("/api/v1/openapi.json").json()
+
+    ids = [
+        operation["operationId"]
+        for path in document["paths"].values()
+        for operation in path.values()
+    ]
+    assert len(ids) == len(set(ids))
+    assert document["paths"]["/api/v1/young-people/{pk}"]["get"]["operationId"].startswith(
+        "youngpeople_"
+    )
+
+
 def test_a_missing_record_is_a_problem_document(practitioner, sign_in):
     body = assert_problem(sign_in(practitioner).get("/api/v1/young-people/999999"), 404)
 
