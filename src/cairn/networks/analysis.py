@@ -64,10 +64,18 @@ class EdgeFacts:
     incident_ids: list[int] = field(default_factory=list)
     young_person_link_ids: list[int] = field(default_factory=list)
 
+    @property
+    def dated(self) -> bool:
+        """Whether a record that says when something was seen stands behind the link."""
+        return self.count > len(self.young_person_link_ids)
+
     def add(self, record: SourceRecord) -> None:
         self.count += 1
-        self.first_seen = min(self.first_seen, record.at)
-        self.last_seen = max(self.last_seen, record.at)
+        if record.kind not in TIMELESS:
+            # A timeless record's date says when it was made, not when anything was seen; it
+            # dates a link only when nothing else does (`edges_from` adds it last).
+            self.first_seen = min(self.first_seen, record.at)
+            self.last_seen = max(self.last_seen, record.at)
         self.best_grading = better_grading(self.best_grading, record.grading)
         if record.kind == REPORT:
             self.report_ids.append(record.id)
@@ -108,7 +116,7 @@ def edges_from(
     `only` restricts the result to those pairs (an incremental update recomputes just them).
     """
     edges: dict[Pair, EdgeFacts] = {}
-    for record in sorted(records, key=lambda r: (r.kind, r.id)):
+    for record in sorted(records, key=lambda r: (r.kind in TIMELESS, r.kind, r.id)):
         if record.kind not in TIMELESS and not in_window(record.at, start, end):
             continue
         for pair in combinations(sorted(record.nodes), 2):

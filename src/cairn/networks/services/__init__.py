@@ -193,8 +193,12 @@ def _store_structure(
     (`continuity`). Returns the numbers of networks and of connected groups."""
     position = graph.index()
     seen: dict[int, tuple[datetime, datetime]] = {}
-    for pair, facts in edges.items():
+    # Links only a young person's resolved record makes carry the day it was resolved: they
+    # date a network only when nothing else does.
+    for pair, facts in sorted(edges.items(), key=lambda item: not item[1].dated):
         number = structure.community[position[pair[0]]]
+        if not facts.dated and number in seen:
+            continue
         first, last = seen.get(number, (facts.first_seen, facts.last_seen))
         seen[number] = (min(first, facts.first_seen), max(last, facts.last_seen))
     members: dict[int, list[int]] = defaultdict(list)

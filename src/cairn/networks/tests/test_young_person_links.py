@@ -136,3 +136,10 @@ def test_hotspots_count_a_child_named_in_a_report_as_the_person_they_were_resolv
     assert [(spot.node, spot.young_people) for spot in found] == [
         (("location", place("Grill House").pk), 1)
     ]
+
+
+def test_the_day_a_record_was_resolved_dates_no_sighting(named: Named) -> None:
+    network = NetworkNode.objects.get(node_kind="person", node_id=named.tiger.pk).network
+
+    assert (network.first_seen, network.last_seen) == (NIGHT, NIGHT)
+    assert (identity_edge(named).first_seen, identity_edge(named).last_seen) != (NIGHT, NIGHT)
