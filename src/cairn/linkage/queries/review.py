@@ -1,0 +1,108 @@
+"""Reads behind analysts' decisions: the review queue, one proposed pair, a link to undo."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from cairn.access.actor import Actor
+from cairn.access.queries import RecordNotFound, audit_consultation, scope
+from cairn.intelligence.models import IntelligenceReport, PersonMention
+from cairn.linkage.models import LinkStatus, MentionLink, YoungPersonLink
+from cairn.linkage.queries.common import EntityRestricted, SeenMention, as_seen, visible_report_ids
+from cairn.youngpeople.models import YoungPerson
+
+QUEUE_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    link: MentionLink
+    left: SeenMention
+    right: SeenMention
+
+    @property
+    def decidable(self) -> bool:
+        """Only someone who may see both reports can say whether they describe one person."""
+        return not (self.left.restricted or self.right.restricted)
+
+
+def _proposals() -> QuerySet[MentionLink]:
+    return MentionLink.objects.filter(status=LinkStatus.PROPOSED).select_related(
+        "mention__report", "paired_with__report", "entity"
+    )
+
+
+def review_queue(actor: Actor, *, limit: int = QUEUE_LIMIT) -> Sequence[ReviewItem]:
+    """Proposed pairs with at least one side the user may see, most probable first."""
+    visible_q = scope(actor.user, IntelligenceReport.objects.all()).values("pk")
+    links = list(
+        _proposals()
+        .filter(Q(mention__report__in=visible_q) | Q(paired_with__report__in=visible_q))
+        .order_by("-match_probability", "id")[:limit]
+    )
+    reports: set[int] = set()
+    for link in links:
+        assert link.paired_with is not None
+        reports |= {link.mention.report_id, link.paired_with.report_id}
+    visible = visible_report_ids(actor.user, reports)
+    items = [
+        ReviewItem(
+            link=link,
+            left=as_seen(link.paired_with, visible),
+            right=as_seen(link.mention, visible),
+        )
+        for link in links
+        if link.paired_with is not None
+    ]
+    audit_consultation(
+        actor,
+        PersonMention,
+        sorted({s.mention.pk for item in items for s in (item.left, item.right) if s.mention}),
+        summary="Viewed the entity-resolution review queue",
+    )
+    return items
+
+
+def proposal_for_decision(actor: Actor, pk: int) -> ReviewItem:
+    """One proposed pair for an analyst to decide; both reports must be visible to them."""
+    link = _proposals().filter(pk=pk).first()
+    if link is None or link.paired_with is None:
+        raise RecordNotFound(f"No proposed pair {pk}")
+    visible = visible_report_ids(actor.user, [link.mention.report_id, link.paired_with.report_id])
+    audit_consultation(
+        actor,
+        PersonMention,
+        sorted(m.pk for m in (link.paired_with, link.mention) if m.report_id in visible),
+        summary="Opened a proposed pair of person mentions for review",
+        detail={"proposal": link.pk},
+    )
+    return ReviewItem(
+        link=link, left=as_seen(link.paired_with, visible), right=as_seen(link.mention, visible)
+    )
+
+
+def link_for_unmerge(actor: Actor, pk: int) -> MentionLink:
+    link = (
+        MentionLink.objects.select_related("mention")
+        .exclude(status=LinkStatus.PROPOSED)
+        .filter(pk=pk)
+        .first()
+    )
+    if link is None:
+        raise RecordNotFound(f"No link {pk}")
+    if not visible_report_ids(actor.user, [link.mention.report_id]):
+        raise EntityRestricted(f"Link {pk} is restricted")
+    return link
+
+
+def young_link_for_reject(actor: Actor, pk: int) -> YoungPersonLink:
+    """A young person's record link the user may undo: they must see the record."""
+    link = YoungPersonLink.objects.filter(pk=pk, rejected=False).first()
+    if link is None:
+        raise RecordNotFound(f"No young person link {pk}")
+    if not scope(actor.user, YoungPerson.objects.filter(pk=link.young_person_id)).exists():
+        raise EntityRestricted(f"Young person link {pk} is restricted")
+    return link
