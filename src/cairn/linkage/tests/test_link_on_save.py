@@ -114,7 +114,7 @@ def test_loading_a_bundle_queues_no_linking_per_report(
 ):
     queued: list[int] = []
     monkeypatch.setattr(
-        intelligence, "link_report_later", lambda *, report_id: queued.append(report_id)
+        intelligence.reports, "link_report_later", lambda *, report_id: queued.append(report_id)
     )
     bundle = generate("tiny", 7, tmp_path / "bundle").out
     with django_capture_on_commit_callbacks(execute=True):
