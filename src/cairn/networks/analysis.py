@@ -29,9 +29,10 @@ REPORT = "report"
 MISSING_EPISODE = "missing_episode"
 INCIDENT = "incident"
 YOUNG_PERSON_LINK = "young_person_link"
+CASE_RECORD = "case_record"
 # Records that hold whatever the date window: a child's record and the person the reports name
 # are the same child in every period.
-TIMELESS = frozenset({YOUNG_PERSON_LINK})
+TIMELESS = frozenset({YOUNG_PERSON_LINK, CASE_RECORD})
 
 # Components smaller than this are one community each: Leiden has nothing to split.
 SMALL_COMPONENT = 12
@@ -63,11 +64,12 @@ class EdgeFacts:
     missing_episode_ids: list[int] = field(default_factory=list)
     incident_ids: list[int] = field(default_factory=list)
     young_person_link_ids: list[int] = field(default_factory=list)
+    case_record_ids: list[int] = field(default_factory=list)
 
     @property
     def dated(self) -> bool:
         """Whether a record that says when something was seen stands behind the link."""
-        return self.count > len(self.young_person_link_ids)
+        return self.count > len(self.young_person_link_ids) + len(self.case_record_ids)
 
     def add(self, record: SourceRecord) -> None:
         self.count += 1
@@ -83,6 +85,8 @@ class EdgeFacts:
             self.incident_ids.append(record.id)
         elif record.kind == YOUNG_PERSON_LINK:
             self.young_person_link_ids.append(record.id)
+        elif record.kind == CASE_RECORD:
+            self.case_record_ids.append(record.id)
         else:
             self.missing_episode_ids.append(record.id)
 

@@ -34,6 +34,7 @@ from cairn.linkage.models import (
     location_key,
 )
 from cairn.networks.analysis import (
+    CASE_RECORD,
     INCIDENT,
     MISSING_EPISODE,
     REPORT,
@@ -44,7 +45,7 @@ from cairn.networks.analysis import (
     SourceRecord,
 )
 from cairn.networks.models import NodeKind, SourceNode
-from cairn.youngpeople.models import MissingEpisode
+from cairn.youngpeople.models import KeyContact, MissingEpisode, Placement, YoungPerson
 
 
 def _for(queryset: QuerySet[Any], field: str, ids: Collection[int] | None) -> QuerySet[Any]:
@@ -223,9 +224,59 @@ def young_person_link_records(link_ids: Collection[int] | None = None) -> list[S
     ]
 
 
+def case_records(young_person_ids: Collection[int] | None = None) -> list[SourceRecord]:
+    """Each young person's case record: the young person, their own phone and their key
+    contacts' phones (as phone entities), and their placements' addresses (as location
+    entities), matched by the same normalised identifiers intelligence resolves to. Timeless,
+    like a young person's link; a record that matches nothing adds no node."""
+    nodes: dict[int, set[Node]] = defaultdict(set)
+    phones: list[tuple[int, str]] = list(
+        _for(YoungPerson.objects.exclude(phone=""), "pk", young_person_ids).values_list(
+            "pk", "phone"
+        )
+    )
+    phones += _for(
+        KeyContact.objects.exclude(phone=""), "young_person_id", young_person_ids
+    ).values_list("young_person_id", "phone")
+    everything = young_person_ids is None
+    phone_ids = _lookup(PhoneEntity, "e164", {e164 for _, e164 in phones}, everything)
+    for young_person_id, e164 in phones:
+        if e164 in phone_ids:
+            nodes[young_person_id].add((NodeKind.PHONE.value, phone_ids[e164]))
+    # The address is encrypted, so the key is made here rather than in a query.
+    places = [
+        (young_person_id, location_key(postcode=postcode, venue_name="", address=address))
+        for young_person_id, postcode, address in _for(
+            Placement.objects.all(), "young_person_id", young_person_ids
+        ).values_list("young_person_id", "postcode", "address")
+    ]
+    place_ids = _lookup(LocationEntity, "key", {key for _, key in places if key}, everything)
+    for young_person_id, key in places:
+        if key in place_ids:
+            nodes[young_person_id].add((NodeKind.LOCATION.value, place_ids[key]))
+    opened = dict(
+        _for(YoungPerson.objects.all(), "pk", young_person_ids).values_list("pk", "created_at")
+    )
+    return [
+        SourceRecord(
+            kind=CASE_RECORD,
+            id=pk,
+            at=opened[pk],
+            nodes=frozenset({(NodeKind.YOUNG_PERSON.value, pk)} | nodes[pk]),
+        )
+        for pk in sorted(nodes)
+    ]
+
+
 def all_records() -> list[SourceRecord]:
     """Every record the graph is built from."""
-    return report_records() + episode_records() + incident_records() + young_person_link_records()
+    return (
+        report_records()
+        + episode_records()
+        + incident_records()
+        + young_person_link_records()
+        + case_records()
+    )
 
 
 def _any_of(pairs: Iterable[tuple[str, int]], kind_field: str, id_field: str) -> Q:

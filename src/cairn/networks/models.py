@@ -2,10 +2,11 @@
 
 A node is a (kind, id) pair naming a row of another app (a young person, a person entity, a
 phone, a vehicle, a location, an event mention). Every source record (an intelligence report, a
-missing episode, an incident, a young person's record resolved to a person) contributes a set of
-nodes (`SourceNode`); each pair of nodes in the same record is an `Edge` that keeps the records
-behind it. Connected groups and their communities are computed from the edges (`analysis.py`);
-each community is stored as a `Network` for the pages, with its `NetworkNode`s.
+missing episode, an incident, a young person's case record, or their record resolved to a person)
+contributes a set of nodes (`SourceNode`); each pair of nodes in the same record is an `Edge`
+that keeps the records behind it. Connected groups and their communities are computed from the
+edges (`analysis.py`); each community is stored as a `Network` for the pages, with its
+`NetworkNode`s.
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ class SourceKind(models.TextChoices):
     # the same child (linkage's `YoungPersonLink`): the link ties the child's record to what
     # the reports say about them, and goes when an analyst or key worker unlinks it.
     YOUNG_PERSON_LINK = "young_person_link", "Young person's record resolved to a person"
+    # A young person's case record: their phone, their key contacts' phones and their
+    # placements' addresses, matched to phones and places by the identifiers linkage uses.
+    CASE_RECORD = "case_record", "Young person's case record"
 
 
 class SourceNode(models.Model):
@@ -77,6 +81,7 @@ class Edge(models.Model):
     missing_episode_ids = models.JSONField(default=list)
     incident_ids = models.JSONField(default=list)
     young_person_link_ids = models.JSONField(default=list)
+    case_record_ids = models.JSONField(default=list)
     first_seen = models.DateTimeField()
     last_seen = models.DateTimeField()
     count = models.PositiveIntegerField()

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from cairn.access.actor import Actor
 from cairn.access.models import User
-from cairn.access.queries import RecordNotFound, audit_consultation, list_records
+from cairn.access.queries import RecordNotFound, audit_consultation, list_records, scope
 from cairn.intelligence.models import EventMention, IntelligenceReport
 from cairn.investigations.models import Incident, Investigation
 from cairn.linkage.models import LocationEntity, YoungPersonLink
@@ -140,6 +140,7 @@ class SeenRecords:
     episodes: set[int]
     incidents: set[int]
     young_person_links: set[int]
+    case_records: set[int]
 
     def any_behind(self, edge: Edge) -> bool:
         return bool(
@@ -147,6 +148,7 @@ class SeenRecords:
             or self.episodes.intersection(edge.missing_episode_ids)
             or self.incidents.intersection(edge.incident_ids)
             or self.young_person_links.intersection(edge.young_person_link_ids)
+            or self.case_records.intersection(edge.case_record_ids)
         )
 
 
@@ -163,6 +165,10 @@ def _seen_records(user: User | None, edges: Sequence[Edge]) -> SeenRecords:
         young_person_links=seen(
             visible_young_person_links(user),
             {pk for edge in edges for pk in edge.young_person_link_ids},
+        ),
+        case_records=seen(
+            scope(user, YoungPerson.objects.all()),
+            {pk for edge in edges for pk in edge.case_record_ids},
         ),
     )
 
@@ -244,6 +250,8 @@ class Provenance:
     restricted_incidents: int = 0
     young_person_links: Sequence[YoungPersonLink] = ()
     restricted_young_person_links: int = 0
+    case_records: Sequence[YoungPerson] = ()
+    restricted_case_records: int = 0
 
 
 def edge_provenance(actor: Actor, pk: int) -> Provenance:
@@ -299,7 +307,16 @@ def edge_provenance(actor: Actor, pk: int) -> Provenance:
         [link.young_person_id for link in young_person_links],
         summary="Viewed a young person's link to a person behind a link of the network graph",
     )
+    case_records = list(scope(actor.user, YoungPerson.objects.filter(pk__in=edge.case_record_ids)))
+    audit_consultation(
+        actor,
+        YoungPerson,
+        [young_person.pk for young_person in case_records],
+        summary="Viewed the case records behind a link of the network graph",
+    )
     return Provenance(
+        case_records=case_records,
+        restricted_case_records=len(edge.case_record_ids) - len(case_records),
         young_person_links=young_person_links,
         restricted_young_person_links=len(edge.young_person_link_ids) - len(young_person_links),
         incidents=incidents,

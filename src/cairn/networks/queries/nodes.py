@@ -151,6 +151,11 @@ def visible_nodes(user: User | None, nodes: Collection[Node]) -> set[Node]:
                 source_id__in=visible_episodes(user).values("pk"),
             )
             | Q(source_kind=SourceKind.INCIDENT, source_id__in=visible_incidents(user).values("pk"))
+            # A young person's case record is seen with the young person.
+            | Q(
+                source_kind=SourceKind.CASE_RECORD,
+                source_id__in=scope(user, YoungPerson.objects.all()).values("pk"),
+            )
         )
         seen |= set(
             SourceNode.objects.filter(nodes_q(others, "node_kind", "node_id"))

@@ -30,6 +30,7 @@ from cairn.intelligence.models import EventMention
 from cairn.linkage.models import LocationEntity, PhoneEntity, VehicleEntity
 from cairn.networks import analysis, loader
 from cairn.networks.analysis import (
+    CASE_RECORD,
     INCIDENT,
     MISSING_EPISODE,
     REPORT,
@@ -133,6 +134,7 @@ EDGE_FIELDS = [
     "missing_episode_ids",
     "incident_ids",
     "young_person_link_ids",
+    "case_record_ids",
     "first_seen",
     "last_seen",
     "count",
@@ -157,6 +159,7 @@ def _edge_rows(edges: dict[Pair, EdgeFacts]) -> Iterator[tuple[Any, ...]]:
             sorted(facts.missing_episode_ids),
             sorted(facts.incident_ids),
             sorted(facts.young_person_link_ids),
+            sorted(facts.case_record_ids),
             facts.first_seen,
             facts.last_seen,
             facts.count,
@@ -414,6 +417,7 @@ RECORD_LOADERS: dict[str, Callable[[Collection[int]], list[SourceRecord]]] = {
     MISSING_EPISODE: loader.episode_records,
     INCIDENT: loader.incident_records,
     YOUNG_PERSON_LINK: loader.young_person_link_records,
+    CASE_RECORD: loader.case_records,
 }
 
 
@@ -445,6 +449,10 @@ def network_update_incident_later(*, incident_id: int) -> None:
 
 def network_update_young_person_link_later(*, link_id: int) -> None:
     network_update_record_later(kind=YOUNG_PERSON_LINK, record_id=link_id)
+
+
+def network_update_case_record_later(*, young_person_id: int) -> None:
+    network_update_record_later(kind=CASE_RECORD, record_id=young_person_id)
 
 
 EXPORT_COLUMNS = ["kind", "entity_id", "external_id", "network_id", "community_id"]

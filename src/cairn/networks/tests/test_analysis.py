@@ -223,4 +223,5 @@ def test_the_analysis_names_nodes_and_records_as_the_models_do() -> None:
         analysis.MISSING_EPISODE,
         analysis.INCIDENT,
         analysis.YOUNG_PERSON_LINK,
+        analysis.CASE_RECORD,
     } == set(SourceKind.values)

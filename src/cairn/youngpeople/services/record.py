@@ -17,6 +17,7 @@ from cairn.access.models import Team, User
 from cairn.access.permissions import Perm
 from cairn.access.services import grant_owner_access
 from cairn.audit.models import Action
+from cairn.networks.services import network_update_case_record_later
 from cairn.youngpeople.models import (
     Alias,
     AliasKind,
@@ -156,6 +157,8 @@ def young_person_create(
             key_worker=young_person.key_worker,
         )
         audit_case(actor, young_person, Action.COLLECTION, "Created young person's record")
+        if young_person.phone:
+            network_update_case_record_later(young_person_id=young_person.pk)
     return young_person
 
 
@@ -195,6 +198,8 @@ def young_person_update(
                 "Changed young person's record",
                 fields=changed,
             )
+            if "phone" in changed:
+                network_update_case_record_later(young_person_id=young_person.pk)
     except ValidationError:
         # The caller's copy shows the record as saved, not as the refused change left it.
         young_person.refresh_from_db()
@@ -257,6 +262,8 @@ def placement_add(
             postcode=postcode.strip().upper(),
         )
         audit_case(actor, young_person, Action.ALTERATION, "Added a placement")
+        if placement.address:
+            network_update_case_record_later(young_person_id=young_person.pk)
     return placement
 
 
@@ -283,6 +290,8 @@ def key_contact_add(
             notes=notes,
         )
         audit_case(actor, young_person, Action.ALTERATION, "Added a key contact")
+        if contact.phone:
+            network_update_case_record_later(young_person_id=young_person.pk)
     return contact
 
 
