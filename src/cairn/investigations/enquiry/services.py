@@ -17,8 +17,9 @@ from django.utils import timezone
 from cairn.access.actor import Actor
 from cairn.audit.models import Action
 from cairn.investigations import reference
+from cairn.investigations.enquiry.graph import PHONE, VEHICLE
 from cairn.investigations.enquiry.queries import line_visible
-from cairn.investigations.enquiry.suggest import PHONE, VEHICLE, Suggestion, suggestions_for
+from cairn.investigations.enquiry.suggest import Suggestion, suggestions_for
 from cairn.investigations.models import (
     EvidenceItem,
     EvidenceSource,

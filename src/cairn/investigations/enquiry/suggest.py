@@ -15,19 +15,26 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import phonenumbers
-from django.db.models import Q
 
 from cairn.intelligence.models import LocationMention, VenueType
+from cairn.investigations.enquiry.graph import (
+    LOCATION,
+    PERSON,
+    PHONE,
+    VEHICLE,
+    YOUNG_PERSON,
+    Neighbours,
+    Parties,
+    linked_to_victims,
+    networks_of,
+    nodes_q,
+    young_people_of,
+)
 from cairn.investigations.models import Investigation, LineOfEnquiryKind
-from cairn.linkage.models import LocationEntity, PhoneEntity, YoungPersonLink, location_key
+from cairn.linkage.models import LocationEntity, PhoneEntity, location_key
 from cairn.networks.analysis import Node, SourceRecord, hotspots
-from cairn.networks.models import Edge, NetworkNode, NodeKind, SourceNode
+from cairn.networks.models import Edge, NetworkNode, SourceNode
 
-PHONE = NodeKind.PHONE.value
-VEHICLE = NodeKind.VEHICLE.value
-LOCATION = NodeKind.LOCATION.value
-PERSON = NodeKind.PERSON.value
-YOUNG_PERSON = NodeKind.YOUNG_PERSON.value
 # Venues whose own records (registers, bookings, orders) an investigator can ask for.
 VENUES_WITH_RECORDS = {VenueType.HOTEL, VenueType.TAKEAWAY, VenueType.TAXI_OFFICE}
 # How many of a network's places count as its hotspots, as on the network page.
@@ -92,17 +99,6 @@ class Suggestion:
         }
 
 
-def _nodes_q(nodes: Iterable[Node], kind_field: str, id_field: str) -> Q:
-    """A Q matching these nodes by their kind and id fields (one IN per kind)."""
-    by_kind: dict[str, list[int]] = defaultdict(list)
-    for kind, node_id in set(nodes):
-        by_kind[kind].append(node_id)
-    condition = Q(pk__in=[])
-    for kind, ids in by_kind.items():
-        condition |= Q(**{kind_field: kind, f"{id_field}__in": sorted(ids)})
-    return condition
-
-
 def _leg(group: str, edge: Edge) -> Leg:
     return Leg(
         group=group,
@@ -112,90 +108,6 @@ def _leg(group: str, edge: Edge) -> Leg:
         reports=tuple(edge.report_ids),
         missing_episodes=tuple(edge.missing_episode_ids),
     )
-
-
-class Neighbours:
-    """The links of a set of nodes, by node and the node at the other end."""
-
-    def __init__(self, nodes: Iterable[Node]) -> None:
-        self.links: dict[Node, dict[Node, Edge]] = defaultdict(dict)
-        wanted = set(nodes)
-        if not wanted:
-            return
-        around = _nodes_q(wanted, "first_kind", "first_id") | _nodes_q(
-            wanted, "second_kind", "second_id"
-        )
-        for edge in Edge.objects.filter(around).order_by("id"):
-            first, second = (edge.first_kind, edge.first_id), (edge.second_kind, edge.second_id)
-            if first in wanted:
-                self.links[first][second] = edge
-            if second in wanted:
-                self.links[second][first] = edge
-
-    def of(self, node: Node, kind: str | None = None) -> dict[Node, Edge]:
-        return {
-            other: edge
-            for other, edge in self.links.get(node, {}).items()
-            if kind is None or other[0] == kind
-        }
-
-
-def young_people_of(entities: Iterable[int]) -> dict[int, int]:
-    """Person entity → the young person whose own record a re-link resolved to it: in the
-    graph a child is mostly the person the reports name, not their record."""
-    return dict(
-        YoungPersonLink.objects.filter(rejected=False, entity_id__in=list(entities)).values_list(
-            "entity_id", "young_person_id"
-        )
-    )
-
-
-@dataclass(frozen=True)
-class Parties:
-    """Who is on the investigation, as graph nodes."""
-
-    suspects: dict[int, Node]  # suspect pk → their person entity's node
-    victims: dict[int, set[Node]]  # victim's young person pk → their record's and person's nodes
-    young_people: set[int]  # victims and witnesses who are young people
-
-    @property
-    def victim_nodes(self) -> set[Node]:
-        return {node for nodes in self.victims.values() for node in nodes}
-
-    @classmethod
-    def of(cls, investigation: Investigation) -> Parties:
-        suspects = {
-            pk: (PERSON, person)
-            for pk, person in investigation.suspects.filter(person__isnull=False).values_list(
-                "pk", "person_id"
-            )
-        }
-        victims: dict[int, set[Node]] = {
-            pk: {(YOUNG_PERSON, pk)}
-            for pk in investigation.victims.filter(young_person__isnull=False).values_list(
-                "young_person_id", flat=True
-            )
-        }
-        for entity, young_person in YoungPersonLink.objects.filter(
-            rejected=False, young_person_id__in=list(victims)
-        ).values_list("entity_id", "young_person_id"):
-            victims[young_person].add((PERSON, entity))
-        witnesses = set(
-            investigation.witnesses.filter(young_person__isnull=False).values_list(
-                "young_person_id", flat=True
-            )
-        )
-        return cls(suspects=suspects, victims=victims, young_people=set(victims) | witnesses)
-
-
-def _networks_of(nodes: Iterable[Node]) -> dict[Node, tuple[int, int]]:
-    """Each node's (network, community)."""
-    return {
-        (kind, node_id): (network, community)
-        for kind, node_id, network, community in NetworkNode.objects.filter(
-            _nodes_q(nodes, "node_kind", "node_id")
-        ).values_list("node_kind", "node_id", "network_id", "community")
-    }
 
 
 def callable_number(e164: str) -> bool:
@@ -211,25 +123,13 @@ def callable_number(e164: str) -> bool:
     )
 
 
-def _victim_links(parties: Parties, links: Neighbours) -> list[dict[Node, list[Edge]]]:
-    """Per victim, each node their record or person is linked to, with the links."""
-    found = []
-    for nodes in parties.victims.values():
-        linked: dict[Node, list[Edge]] = defaultdict(list)
-        for node in sorted(nodes):
-            for other, edge in links.of(node).items():
-                linked[other].append(edge)
-        found.append(linked)
-    return found
-
-
 def phone_suggestions(
     parties: Parties, links: Neighbours, networks: dict[Node, tuple[int, int]]
 ) -> list[Suggestion]:
     """Call data and cell-site for a phone named with a victim and with the suspect, or with
     an adult in the suspect's community of the network (often the suspect under a street name
     the linkage could not put with them)."""
-    victim_links = _victim_links(parties, links)
+    victim_links = linked_to_victims(parties, links)
     numbers = dict(
         PhoneEntity.objects.filter(
             pk__in={node[1] for linked in victim_links for node in linked if node[0] == PHONE}
@@ -240,7 +140,7 @@ def phone_suggestions(
     people = {node for phone in phones for node in around.of(phone, PERSON)}
     children = set(young_people_of(node_id for _, node_id in people))
     adults = {node for node in people if node[1] not in children} - parties.victim_nodes
-    community = _networks_of(adults)
+    community = networks_of(adults)
     communities = {networks[person] for person in parties.suspects.values() if person in networks}
     found: list[Suggestion] = []
     for phone in phones:
@@ -281,7 +181,7 @@ def vehicle_suggestions(
     parties: Parties, links: Neighbours, networks: dict[Node, tuple[int, int]]
 ) -> list[Suggestion]:
     """ANPR for a vehicle seen with a victim and linked to the suspect or in their network."""
-    victim_links = _victim_links(parties, links)
+    victim_links = linked_to_victims(parties, links)
     vehicles = {node for linked in victim_links for node in linked if node[0] == VEHICLE}
     found: list[Suggestion] = []
     for suspect_pk, person in sorted(parties.suspects.items()):
@@ -338,7 +238,7 @@ def _community_hotspots(communities: set[tuple[int, int]]) -> dict[Node, int]:
     grouped: dict[tuple[str, int], set[Node]] = defaultdict(set)
     at: dict[tuple[str, int], Any] = {}
     for source_kind, source_id, node_kind, node_id, when in SourceNode.objects.filter(
-        _nodes_q(wanted, "node_kind", "node_id")
+        nodes_q(wanted, "node_kind", "node_id")
     ).values_list("source_kind", "source_id", "node_kind", "node_id", "at"):
         node = (YOUNG_PERSON, young_of[node_id]) if node_kind == PERSON else (node_kind, node_id)
         grouped[(source_kind, source_id)].add(node)
@@ -405,7 +305,7 @@ def young_person_suggestions(parties: Parties, links: Neighbours) -> list[Sugges
             young,
         ),
     )[:YOUNG_PEOPLE]
-    networks = _networks_of(node_of[young] for young in ranked)
+    networks = networks_of(node_of[young] for young in ranked)
     return [
         Suggestion(
             LineOfEnquiryKind.YOUNG_PERSON,
@@ -425,7 +325,7 @@ def suggestions_for(investigation: Investigation) -> list[Suggestion]:
     if not ours:
         return []
     links = Neighbours(ours)
-    networks = _networks_of(ours | {other for node in ours for other in links.of(node)})
+    networks = networks_of(ours | {other for node in ours for other in links.of(node)})
     found = phone_suggestions(parties, links, networks)
     found += vehicle_suggestions(parties, links, networks)
     found += venue_suggestions(parties, links, networks)
