@@ -15,7 +15,7 @@ from cairn.investigations.matrix import evidence_matrix
 from cairn.investigations.models import Investigation
 from cairn.investigations.queries import linked_people
 from cairn.investigations.services.common import audit_investigation
-from cairn.youngpeople.export import _no_fetching
+from cairn.youngpeople.export import no_fetching as _no_fetching
 
 
 def case_summary_pdf(actor: Actor, *, investigation: Investigation, recipient: str) -> bytes:

@@ -1,28 +1,16 @@
-"""Subject access: everything Cairn holds about one young person, as JSON and as a PDF.
-
-The export is a disclosure (Data Protection Act 2018 s.62): each one is written to the audit trail
-with its format and the justification given. The caller has already opened the record through
-the access layer, so only someone who may see the record gets here.
-"""
+"""The sections of a subject access export: every part of a young person's record, as rows."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Field, Model
-from django.template.loader import render_to_string
-from django.utils import timezone
+from django.db.models import Model
 
-from cairn.access.actor import Actor
-from cairn.access.permissions import Perm
-from cairn.access.queries import can_view, shares_for
-from cairn.audit.models import Action, AuditEntry
-from cairn.audit.services import audit_record, record_label
+from cairn.access.queries import shares_for
+from cairn.audit.models import AuditEntry
+from cairn.audit.services import record_label
 from cairn.youngpeople.models import (
     Alias,
     EqualityMonitoring,
@@ -38,9 +26,6 @@ from cairn.youngpeople.models import (
 from cairn.youngpeople.models import Contact as ContactRecord
 from cairn.youngpeople.queries.chronology import chronology
 from cairn.youngpeople.services.record import EDITABLE_FIELDS
-
-FORMATS = ("json", "pdf")
-FORMAT_VERSION = "cairn-subject-access/1"
 
 # Everything a worker can edit, then what Cairn keeps about the case itself.
 RECORD_FIELDS = (
@@ -63,24 +48,6 @@ class Section:
     title: str
     model: type[Model] | None
     rows: list[dict[str, Any]] = field(default_factory=list)
-
-
-@dataclass
-class SubjectAccessExport:
-    young_person: YoungPerson
-    generated_at: datetime
-    sections: list[Section]
-
-    def as_json(self) -> dict[str, Any]:
-        record, *others = self.sections
-        return {
-            "format": FORMAT_VERSION,
-            "reference": self.young_person.reference,
-            "generated_at": self.generated_at,
-            "synthetic": self.young_person.synthetic,
-            "record": record.rows[0],
-            **{section.key: section.rows for section in others},
-        }
 
 
 def _values(instance: Model, names: Iterable[str], **extra: Any) -> dict[str, Any]:
@@ -264,7 +231,7 @@ def _audit_entries(
     ]
 
 
-def _gather(young_person: YoungPerson) -> list[Section]:
+def gather(young_person: YoungPerson) -> list[Section]:
     referrals = list(young_person.referrals.all())
     monitoring = EqualityMonitoring.objects.filter(young_person=young_person).first()
     return [
@@ -337,107 +304,3 @@ def _gather(young_person: YoungPerson) -> list[Section]:
             _audit_entries(young_person, referrals),
         ),
     ]
-
-
-def subject_access_export(
-    *, actor: Actor, young_person: YoungPerson, justification: str, file_format: str
-) -> SubjectAccessExport:
-    """Gather everything held about the young person and audit it as a disclosure."""
-    user = actor.user
-    if not actor.is_system and (
-        user is None or not user.can(Perm.VIEW_PERSON_RECORDS) or not can_view(user, young_person)
-    ):
-        raise PermissionDenied("Only someone who may see this record can export it.")
-    if file_format not in FORMATS:
-        raise ValidationError({"format": "Choose JSON or PDF"})
-    justification = justification.strip()
-    if not justification:
-        raise ValidationError(
-            {"justification": "Enter the subject access request reference or reason"}
-        )
-    with transaction.atomic():
-        export = SubjectAccessExport(
-            young_person=young_person, generated_at=timezone.now(), sections=_gather(young_person)
-        )
-        audit_record(
-            actor=actor,
-            action=Action.DISCLOSURE,
-            record_type=record_label(YoungPerson),
-            record_ids=[young_person.pk],
-            summary=f"Subject access export ({file_format.upper()})",
-            detail={
-                "format": file_format,
-                "counts": {section.key: len(section.rows) for section in export.sections},
-            },
-            justification=justification,
-        )
-    return export
-
-
-# The PDF ----------------------------------------------------------------------------------------
-
-
-def _model_field(model: type[Model] | None, name: str) -> Field[Any, Any] | None:
-    if model is None:
-        return None
-    try:
-        found = model._meta.get_field(name)
-    except FieldDoesNotExist:  # a name the export added, such as "reference"
-        return None
-    return found if isinstance(found, Field) else None
-
-
-def _label(model: type[Model] | None, name: str) -> str:
-    model_field = _model_field(model, name)
-    verbose = str(model_field.verbose_name) if model_field else name.replace("_", " ")
-    return verbose[:1].upper() + verbose[1:]
-
-
-def _shown(model: type[Model] | None, name: str, value: Any) -> Any:
-    if value is None or value == "" or value == []:
-        return "—"
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, datetime):
-        return timezone.localtime(value).strftime("%d %b %Y %H:%M")
-    if isinstance(value, date):
-        return value.strftime("%d %b %Y")
-    if isinstance(value, list) and all(isinstance(item, dict) for item in value):
-        return {"nested": [_pairs(None, item) for item in value]}
-    if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
-    model_field = _model_field(model, name)
-    choices = dict(model_field.choices or ()) if model_field else {}
-    if value in choices:
-        return str(choices[value])
-    return str(value)
-
-
-def _pairs(model: type[Model] | None, row: dict[str, Any]) -> list[tuple[str, Any]]:
-    return [(_label(model, name), _shown(model, name, value)) for name, value in row.items()]
-
-
-def _no_fetching() -> Any:
-    # Everything the PDF needs is in the HTML; it never reaches out to the network or the disk.
-    from weasyprint.urls import URLFetcher
-
-    return URLFetcher(allowed_protocols=())
-
-
-def render_pdf(export: SubjectAccessExport) -> bytes:
-    from weasyprint import HTML
-
-    sections = [
-        {"title": section.title, "rows": [_pairs(section.model, row) for row in section.rows]}
-        for section in export.sections
-    ]
-    html = render_to_string(
-        "youngpeople/export/pdf.html",
-        {
-            "young_person": export.young_person,
-            "generated_at": export.generated_at,
-            "sections": sections,
-        },
-    )
-    pdf: bytes = HTML(string=html, url_fetcher=_no_fetching()).write_pdf()
-    return pdf
