@@ -15,7 +15,7 @@ from cairn.investigations.matrix import evidence_matrix
 from cairn.investigations.models import Investigation
 from cairn.investigations.queries import linked_people
 from cairn.investigations.services.common import audit_investigation
-from cairn.youngpeople.export import no_fetching as _no_fetching
+from cairn.youngpeople.export import no_fetching
 
 
 def case_summary_pdf(actor: Actor, *, investigation: Investigation, recipient: str) -> bytes:
@@ -48,7 +48,7 @@ def case_summary_pdf(actor: Actor, *, investigation: Investigation, recipient: s
             "generated_by": user.display_name if user else "system",
         },
     )
-    pdf: bytes = HTML(string=html, url_fetcher=_no_fetching()).write_pdf()
+    pdf: bytes = HTML(string=html, url_fetcher=no_fetching()).write_pdf()
     with transaction.atomic():
         audit_investigation(
             actor,
