@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from splink import DuckDBAPI, Linker, SettingsCreator
 from splink.internals.comparison_creator import ComparisonCreator
+from splink.internals.constants import LEVEL_NOT_OBSERVED_TEXT
 from splink.internals.exceptions import SplinkException
 from splink.internals.splink_dataframe import SplinkDataFrame
 
@@ -33,6 +34,11 @@ logger = logging.getLogger(__name__)
 TF_COLUMNS = ("given_name", "family_name", "nickname")
 DEFAULT_PRIOR = 1e-4
 M_FLOOR = 1e-3
+# Expectation maximisation trains on at most about this many pairs of a block (a hashed sample
+# of the mentions): a common street name as a block otherwise dominated training time.
+EM_MAX_PAIRS = 1e6
+# The mentions sampled (up to all) to count a block's pairs before choosing EM's sample.
+EM_PROBE_MENTIONS = 20_000
 # From this many mentions the broad blocking rules pair mentions within one area only.
 AREA_SCOPED_FROM = 200_000
 # From this many, they also need the same decade of birth, and the broadest are left out.
@@ -130,9 +136,17 @@ def fit(
     em_rules: Sequence[Any],
     recall: float = 0.7,
     max_pairs: float = 2e6,
+    em_max_pairs: float | None = EM_MAX_PAIRS,
+    em_probe_share: float = 0.01,
     seed: int = 1,
 ) -> None:
-    """Unsupervised training: a prior from near-certain rules, u by sampling, m by EM."""
+    """Unsupervised training: a prior from near-certain rules, u by sampling, m by EM.
+
+    `max_pairs` random pairs estimate u; each EM session samples mentions so that its block
+    gives about `em_max_pairs` pairs (None: every pair), having counted the pairs among
+    `em_probe_share` of the mentions. Blocks smaller than that are used whole, so small sets
+    train exactly as before.
+    """
     settings = linker._settings_obj
     linker.training.estimate_probability_two_random_records_match(
         list(deterministic), recall=recall
@@ -146,7 +160,10 @@ def fit(
         saved = copy.deepcopy(settings.core_model_settings)
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
-                rule, estimate_without_term_frequencies=True
+                rule,
+                estimate_without_term_frequencies=True,
+                max_pairs=em_max_pairs,
+                record_sample_proportion=em_probe_share,
             )
         except (ValueError, SplinkException) as error:  # an m underflowing, an empty block
             logger.warning("EM on %s skipped: %s", rule, error)
@@ -158,14 +175,19 @@ def _floor_m_probabilities(linker: Linker) -> None:
     """No level is impossible for a true match: records always carry some errors.
 
     Without a floor, a level EM never saw among matches (a misspelt name, a wrong age guess)
-    gets a weight near -80 and vetoes every other piece of evidence.
+    gets a weight near -80 and vetoes every other piece of evidence. A level no EM session
+    trained (a rare one, such as swapped names, can be missing from a sampled block) would
+    take Splink's default m; it gets the floor too when random pairs gave it a u, as when
+    EM saw it only a few times.
     """
     for comparison in linker._settings_obj.comparisons:
         for level in comparison.comparison_levels:
             if level.is_null_level:
                 continue
             m = level._m_probability
-            if isinstance(m, float) and m < M_FLOOR:  # not "level not observed"
+            too_small = isinstance(m, float) and m < M_FLOOR
+            untrained = m in (None, LEVEL_NOT_OBSERVED_TEXT)
+            if too_small or (untrained and isinstance(level._u_probability, float)):
                 level.m_probability = M_FLOOR
 
 
@@ -204,6 +226,7 @@ def train(
     extra_blocking_rules: Sequence[Any] = (),
     extra_em_rules: Sequence[Any] = (),
     max_pairs: float = 2e6,
+    em_max_pairs: float | None = EM_MAX_PAIRS,
     seed: int = 1,
     connection: duckdb.DuckDBPyConnection | None = None,
 ) -> Model:
@@ -235,6 +258,8 @@ def train(
         recall=deterministic_recall(tables),
         em_rules=[*em_training_rules(national=national), *extra_em_rules],
         max_pairs=max_pairs,
+        em_max_pairs=em_max_pairs,
+        em_probe_share=min(1.0, EM_PROBE_MENTIONS / max(rows, 1)),
         seed=seed,
     )
     for column in TF_COLUMNS:

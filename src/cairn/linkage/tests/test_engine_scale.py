@@ -131,3 +131,21 @@ def test_link_new_falls_back_on_splink_for_a_rule_without_an_equi_join(people):
     new = dataclasses.replace(mentions[0], mention_id="NEW")
     pairs = link_new(model, [new], threshold=0.0)
     assert mentions[0].mention_id in set(pairs.mention_id_r)
+
+
+def test_expectation_maximisation_on_a_sample_of_each_block_still_tells_people_apart(people):
+    from cairn.linkage.engine import train
+    from cairn.linkage.engine.model import M_FLOOR
+
+    mentions, _ = people
+    sampled = train(mentions, max_pairs=2e5, em_max_pairs=300)
+    sessions = sampled.linker._em_training_sessions
+    assert any(s._sample_info and s._sample_info["sampling_applied"] for s in sessions)
+    pairs = predict(sampled, threshold=0.0).set_index(["mention_id_l", "mention_id_r"])
+    # The same person with full details and as "Tom Smtih, about 40".
+    assert pairs.loc[("M00000", "M00001"), "match_probability"] > 0.95
+    assert pairs.loc[("M00000", "M00002"), "match_probability"] > 0.99
+    for comparison in sampled.linker._settings_obj.comparisons:
+        for level in comparison.comparison_levels:
+            if not level.is_null_level and isinstance(level._u_probability, float):
+                assert level.m_probability >= M_FLOOR, level.label_for_charts
