@@ -65,9 +65,10 @@ def test_national_blocking_keeps_the_broad_rules_within_an_area_and_a_decade():
     national = [_sql(r) for r in person_blocking_rules(national=True)]
     everywhere = [_sql(r) for r in person_blocking_rules()]
     assert national[:8] == everywhere[:8]
-    assert len(national) == 10
+    assert len(national) == 11
     assert all("area" in rule and "birth_band" in rule for rule in national[8:])
-    assert not any("name_keys" in rule or "associates" in rule for rule in national)
+    assert "name_keys" in national[10] and "sex" in national[10]
+    assert not any("associates" in rule for rule in national)
     assert "area" in _sql(em_training_rules(national=True)[1])
 
 
