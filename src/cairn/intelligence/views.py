@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,6 +20,7 @@ from cairn.access.views.record_page import record_page
 from cairn.core.forms import add_service_errors
 from cairn.core.http import AuthenticatedRequest
 from cairn.intelligence import services
+from cairn.intelligence.drafts import ReportDraft, draft_from_missing_episode
 from cairn.intelligence.extract import Suggestion, suggestions
 from cairn.intelligence.forms import (
     MENTION_KINDS,
@@ -147,8 +148,28 @@ def report_edit(request: AuthenticatedRequest, report: IntelligenceReport) -> Ht
     return render_form(request, "intelligence/edit.html", {"form": form, "report": report})
 
 
-def _formsets(data: QueryDict | None) -> dict[str, forms.BaseFormSet]:
-    return {prefix: MentionFormSet[prefix](data, prefix=prefix) for prefix, _, _ in MENTION_KINDS}
+def _formsets(
+    data: QueryDict | None, initial: dict[str, list[dict[str, Any]]] | None = None
+) -> dict[str, forms.BaseFormSet]:
+    return {
+        prefix: MentionFormSet[prefix](data, prefix=prefix, initial=(initial or {}).get(prefix))
+        for prefix, _, _ in MENTION_KINDS
+    }
+
+
+def _draft(request: AuthenticatedRequest) -> ReportDraft:
+    """What the empty form starts with: a draft from a missing episode when one is named."""
+    episode = request.GET.get("missing_episode", "")
+    if not episode:
+        return ReportDraft(form={})
+    if not episode.isdigit():
+        raise Http404("No such missing episode")
+    try:
+        return draft_from_missing_episode(Actor.from_request(request), int(episode))
+    except RecordNotFound as error:
+        raise Http404(str(error)) from error
+    except RecordRestricted as error:
+        raise PermissionDenied(str(error)) from error
 
 
 def _suggestion_context(data: QueryDict | None) -> dict[str, Any]:
@@ -217,12 +238,14 @@ def report_create(request: AuthenticatedRequest) -> HttpResponse:
         if prefix in MentionFormSet:
             total = f"{prefix}-TOTAL_FORMS"
             data[total] = str(int(data.get(total) or 0) + 1)
+    draft = _draft(request) if data is None else ReportDraft(form={})
     initial = {
         "reported_at": timezone.localtime().replace(second=0, microsecond=0),
         "owning_team": teams.first(),
+        **draft.form,
     }
     form = ReportForm(data, teams=teams, initial=initial)
-    formsets = _formsets(data)
+    formsets = _formsets(data, draft.rows)
     errors: list[tuple[str, str]] = []
     status = 200
     if data and action == "save":
