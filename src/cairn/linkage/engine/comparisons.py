@@ -10,6 +10,8 @@ from splink import block_on
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.comparison_creator import ComparisonCreator
 
+from cairn.linkage.engine.schema import UNKNOWN_AREA
+
 
 def _both(column: str) -> str:
     return f'"{column}_l" is not null and "{column}_r" is not null'
@@ -175,7 +177,31 @@ def descriptors_comparison() -> ComparisonCreator:
     )
 
 
-def person_comparisons() -> list[ComparisonCreator]:
+def area_comparison() -> ComparisonCreator:
+    """The area a mention was recorded in: most people are mentioned where they live.
+
+    Among 327,507 regional mentions 75% of true pairs share an area against 12% of random
+    pairs, so with many areas the same one is evidence (and a pair from two areas some
+    evidence against); an unrecorded area is no evidence.
+    """
+    unknown = f"'{UNKNOWN_AREA}'"
+    return cl.CustomComparison(
+        output_column_name="area",
+        comparison_description="Area the mention was recorded in",
+        comparison_levels=[
+            cll.CustomLevel(
+                f"area_l is null or area_r is null or area_l = {unknown} or area_r = {unknown}",
+                label_for_charts="area unknown",
+            ).configure(is_null_level=True),
+            cll.CustomLevel("area_l = area_r", label_for_charts="same area"),
+            cll.ElseLevel().configure(label_for_charts="different areas"),
+        ],
+    )
+
+
+def person_comparisons(*, by_area: bool = False) -> list[ComparisonCreator]:
+    """Every comparison of the person model; with `by_area` (many mentions from several
+    areas, see `model.AREA_SCOPED_FROM`) the area recorded too."""
     return [
         given_name_comparison(),
         family_name_comparison(),
@@ -189,6 +215,7 @@ def person_comparisons() -> list[ComparisonCreator]:
         shared_value_comparison("vehicles", "Vehicle registrations", "vehicle"),
         shared_value_comparison("associates", "People mentioned alongside", "associate"),
         shared_value_comparison("places", "Places mentioned alongside", "place"),
+        *([area_comparison()] if by_area else []),
     ]
 
 

@@ -242,12 +242,12 @@ def train(
     if link_to is not None:
         inputs.append(_register(db_api, tables[1], "person_mentions_other"))
     rows = sum(t.num_rows for t in tables)
-    national = rows >= NATIONAL_FROM
+    national, by_area = rows >= NATIONAL_FROM, rows > AREA_SCOPED_FROM
     settings = person_settings(
         link_type="link_only" if link_to is not None else "dedupe_only",
-        comparisons=[*person_comparisons(), *extra_comparisons],
+        comparisons=[*person_comparisons(by_area=by_area), *extra_comparisons],
         blocking_rules_to_generate_predictions=[
-            *person_blocking_rules(within_area=rows > AREA_SCOPED_FROM, national=national),
+            *person_blocking_rules(within_area=by_area, national=national),
             *extra_blocking_rules,
         ],
     )

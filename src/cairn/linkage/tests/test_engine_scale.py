@@ -150,3 +150,20 @@ def test_expectation_maximisation_on_a_sample_of_each_block_still_tells_people_a
         for level in comparison.comparison_levels:
             if not level.is_null_level and isinstance(level._u_probability, float):
                 assert level.m_probability >= M_FLOOR, level.label_for_charts
+
+
+def test_the_area_is_compared_only_at_scale_and_an_unrecorded_one_says_nothing():
+    from cairn.linkage.engine.comparisons import person_comparisons
+    from cairn.linkage.tests.test_comparisons import level_of, mention
+
+    def names(comparisons):
+        return [c.get_comparison("duckdb").output_column_name for c in comparisons]
+
+    assert "area" not in names(person_comparisons())
+    assert names(person_comparisons(by_area=True))[-1] == "area"
+    area = person_comparisons(by_area=True)[-1]
+    north = mention("a", area="Northmoor")
+    assert level_of(area, north, mention("b", area=" northmoor")) == "same area"
+    assert level_of(area, north, mention("b", area="Bullfurt")) == "different areas"
+    assert level_of(area, north, mention("b")) == "area unknown"
+    assert level_of(area, mention("a"), mention("b")) == "area unknown"
