@@ -5,8 +5,10 @@ A change snapshots what it touched, so undoing it restores that state exactly.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -33,7 +35,10 @@ from cairn.linkage.services.common import (
     remove_empty_entities,
     require_linker,
 )
-from cairn.networks.services import network_update_young_person_link_later
+from cairn.networks.services import (
+    network_update_later,
+    network_update_young_person_link_later,
+)
 from cairn.youngpeople.models import YoungPerson
 
 LINK_FIELDS = (
@@ -47,6 +52,18 @@ LINK_FIELDS = (
     "change_id",
     "created_at",
 )
+
+
+def graph_later(mention_ids: Iterable[int]) -> None:
+    """Queue a network update for each report of these mentions, whose person moved: the
+    graph's edges and networks follow a merge or an unmerge without a rebuild."""
+    if not settings.CAIRN_LINK_ON_SAVE:
+        return
+    reports = PersonMention.objects.filter(pk__in=list(mention_ids)).values_list(
+        "report_id", flat=True
+    )
+    for report_id in sorted(set(reports)):
+        network_update_later(report_id=report_id)
 
 
 def _snapshot(entity_ids: set[int], mention_ids: set[int], pair: tuple[int, int]) -> dict[str, Any]:
@@ -175,6 +192,7 @@ def review_accept(*, actor: Actor, link: MentionLink, reason: str = "") -> Perso
             match_probability=link.match_probability,
             reason=reason,
         )
+        graph_later(members)
     return PersonEntity.objects.get(pk=keep)
 
 
@@ -292,6 +310,7 @@ def unmerge(*, actor: Actor, link: MentionLink, reason: str = "") -> PersonEntit
                 restored_entities=sorted(entities),
                 reason=reason,
             )
+            graph_later(mentions)
             restored = MentionLink.objects.exclude(status=LinkStatus.PROPOSED).get(
                 mention_id=link.mention_id
             )
@@ -319,4 +338,5 @@ def unmerge(*, actor: Actor, link: MentionLink, reason: str = "") -> PersonEntit
             new_entity=entity.pk,
             reason=reason,
         )
+        graph_later({link.mention_id})
     return entity

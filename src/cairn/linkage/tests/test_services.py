@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from cairn.access.actor import Actor
 from cairn.access.permissions import Role
 from cairn.audit.models import Action, AuditEntry
-from cairn.intelligence.models import PhoneMention
+from cairn.intelligence.models import PersonMention, PhoneMention
 from cairn.linkage import engine, services
 from cairn.linkage.models import (
     Decision,
@@ -380,3 +380,36 @@ def test_a_new_mention_that_contradicts_a_person_goes_to_review_however_sure_the
     services.link_report(actor=SYSTEM, report_id=new.report_id)
     assert entity_of("a") != entity_of("new")
     assert proposal("a", "new").match_probability == 0.99
+
+
+def test_an_accepted_pair_queues_the_graph_update_that_a_rebuild_would_make(
+    three, make_user, team, settings, django_capture_on_commit_callbacks
+):
+    from cairn.networks import services as networks
+    from cairn.networks.models import Edge, NetworkNode
+
+    def graph() -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...]]]:
+        edges = set(Edge.objects.values_list("first_kind", "first_id", "second_kind", "second_id"))
+        members = set(NetworkNode.objects.values_list("node_kind", "node_id"))
+        return edges, members
+
+    def rebuilt() -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...]]]:
+        networks.network_rebuild(actor=SYSTEM)
+        return graph()
+
+    settings.CAIRN_LINK_ON_SAVE = True
+    services.link_run(actor=SYSTEM)
+    networks.network_rebuild(actor=SYSTEM)
+    tommy = entity_of("tommy")
+    analyst = Actor(user=make_user(Role.ANALYST, team=team))
+
+    with django_capture_on_commit_callbacks() as queued:
+        services.review_accept(actor=analyst, link=proposal("thomas", "tommy"))
+    moved = PersonMention.objects.filter(external_id__in=["tom", "thomas", "tommy"])
+    for report_id in {mention.report_id for mention in moved}:
+        networks.network_update_for_report(actor=SYSTEM, report_id=report_id)
+    merged = graph()
+
+    assert len(queued) == len({mention.report_id for mention in moved})
+    assert ("person", tommy) not in merged[1]
+    assert merged == rebuilt()

@@ -68,6 +68,7 @@ def _update_source(
             Edge.objects.filter(_edges_q(affected)).delete()
             insert(Edge, EDGE_FIELDS, edge_rows(edges))
         summary.edges_changed = len(affected)
+        _detach(old - new)
         summary.networks, summary.nodes_added = _attach(new)
         audit_record(
             actor=actor,
@@ -80,6 +81,36 @@ def _update_source(
     return summary
 
 
+def _any_node(nodes: Iterable[Node]) -> Q:
+    condition = Q(pk__in=[])
+    for kind, node_id in nodes:
+        condition |= Q(node_kind=kind, node_id=node_id)
+    return condition
+
+
+def _detach(nodes: set[Node]) -> None:
+    """Take out of their networks the nodes no record names any more (a person whose mentions
+    an analyst merged into another, a phone whose only report was deleted)."""
+    if not nodes:
+        return
+    still = set(SourceNode.objects.filter(_any_node(nodes)).values_list("node_kind", "node_id"))
+    orphaned = NetworkNode.objects.filter(_any_node(nodes - still))
+    for network_id, kinds in _kinds_by_network(orphaned).items():
+        Network.objects.filter(pk=network_id).update(
+            nodes=F("nodes") - sum(kinds.values()),
+            young_people=F("young_people") - kinds[NodeKind.YOUNG_PERSON],
+            adults=F("adults") - kinds[NodeKind.PERSON],
+        )
+    orphaned.delete()
+
+
+def _kinds_by_network(members: Iterable[NetworkNode]) -> dict[int, Counter[str]]:
+    kinds: dict[int, Counter[str]] = {}
+    for member in members:
+        kinds.setdefault(member.network_id, Counter())[member.node_kind] += 1
+    return kinds
+
+
 def _attach(nodes: set[Node]) -> tuple[list[int], int]:
     """Put a record's new nodes in the highest-ranked network among its other nodes.
 
@@ -88,10 +119,9 @@ def _attach(nodes: set[Node]) -> tuple[list[int], int]:
     """
     if not nodes:
         return [], 0
-    condition = Q(pk__in=[])
-    for kind, node_id in nodes:
-        condition |= Q(node_kind=kind, node_id=node_id)
-    placed = list(NetworkNode.objects.filter(condition).order_by("network__rank", "-pagerank"))
+    placed = list(
+        NetworkNode.objects.filter(_any_node(nodes)).order_by("network__rank", "-pagerank")
+    )
     networks = sorted({member.network_id for member in placed})
     if not placed:
         return networks, 0
