@@ -11,8 +11,9 @@ from django.core.management import call_command
 
 from cairn.access.models import Team
 from cairn.audit.models import Action, AuditEntry
-from cairn.linkage.models import LinkStatus, MentionLink
+from cairn.linkage.models import LinkStatus, MentionLink, PersonEntity
 from cairn.linkage.tests.factories import person_mention, use_scores
+from cairn.networks.models import SourceNode
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +37,21 @@ def test_run_shows_progress_and_a_summary(mentions: None) -> None:
     out = StringIO()
     call_command("link", "run", stdout=out, stderr=StringIO())
     assert "0 new, 0 removed, 0 mentions moved" in out.getvalue()
+
+
+def test_a_run_rebuilds_the_network_graph_from_the_new_people_unless_told_not_to(
+    mentions: None,
+) -> None:
+    out = StringIO()
+    call_command("link", "run", stdout=out, stderr=StringIO())
+    people = set(PersonEntity.objects.values_list("pk", flat=True))
+    in_graph = set(SourceNode.objects.filter(node_kind="person").values_list("node_id", flat=True))
+
+    skipped = StringIO()
+    call_command("link", "run", "--skip-network", stdout=skipped, stderr=StringIO())
+
+    assert "Built " in out.getvalue() and in_graph == people
+    assert "Built " not in skipped.getvalue()
 
 
 def test_export_writes_mentions_and_entities(mentions: None, tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from cairn.access.actor import Actor
@@ -33,6 +34,12 @@ class Command(BaseCommand):
             help="Spark master URL (spark://host:7077, yarn, k8s://…); "
             "default CAIRN_SPARK_MASTER, else local[2]",
         )
+        run.add_argument(
+            "--skip-network",
+            action="store_true",
+            help="Leave the network graph as it is (run `cairn network rebuild` later): a re-link "
+            "replaces the people the graph is built from, so by default it is rebuilt after it",
+        )
         export = sub.add_parser("export", help="Write mentions.csv and entities.csv")
         export.add_argument("--out", required=True, type=Path, help="Folder to write to")
 
@@ -55,6 +62,8 @@ class Command(BaseCommand):
                     f"{summary.decisions_respected} analysts' decisions respected."
                 )
             )
+            if not options["skip_network"]:
+                call_command("network", "rebuild", stdout=self.stdout, stderr=self.stderr)
         elif action == "export":
             out: Path = options["out"]
             mentions, entities = services.links_export(actor=actor, out=out)

@@ -104,6 +104,6 @@ class Command(BaseCommand):
             self.stdout.write(f"The demo world was loaded on {previous.loaded_at:%d %b %Y}.")
             return
         self.load(DEMO_DIR)
-        # What an analyst opens first: the people resolved from the reports, and the networks.
+        # What an analyst opens first: the people resolved from the reports, and the networks
+        # (`link run` rebuilds them after re-linking).
         call_command("link", "run", stdout=self.stdout, stderr=self.stderr)
-        call_command("network", "rebuild", stdout=self.stdout, stderr=self.stderr)
