@@ -279,7 +279,7 @@ def all_records() -> list[SourceRecord]:
     )
 
 
-def _any_of(pairs: Iterable[tuple[str, int]], kind_field: str, id_field: str) -> Q:
+def nodes_q(pairs: Iterable[tuple[str, int]], kind_field: str, id_field: str) -> Q:
     """A condition matching any of the (kind, id) pairs, one IN per kind."""
     by_kind: dict[str, list[int]] = defaultdict(list)
     for kind, identifier in pairs:
@@ -337,14 +337,14 @@ def records_sharing(nodes: Collection[Node]) -> list[SourceRecord]:
     """
     if len(nodes) < 2:
         return []
-    naming = SourceNode.objects.filter(_any_of(nodes, "node_kind", "node_id"))
+    naming = SourceNode.objects.filter(nodes_q(nodes, "node_kind", "node_id"))
     shared = (
         naming.values("source_kind", "source_id")
         .annotate(named=Count("id"))
         .filter(named__gte=2)
         .values_list("source_kind", "source_id")
     )
-    return _as_records(naming.filter(_any_of(shared, "source_kind", "source_id")))
+    return _as_records(naming.filter(nodes_q(shared, "source_kind", "source_id")))
 
 
 def stored_episodes(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -31,6 +31,7 @@ from cairn.linkage.models import (
     YoungPersonLink,
 )
 from cairn.networks.analysis import Node
+from cairn.networks.loader import nodes_q
 from cairn.networks.models import NodeKind, SourceKind, SourceNode
 from cairn.youngpeople.models import MissingEpisode, YoungPerson
 
@@ -123,16 +124,6 @@ def visible_young_person_links(user: User | None) -> QuerySet[YoungPersonLink]:
     return YoungPersonLink.objects.filter(
         rejected=False, young_person__in=scope(user, YoungPerson.objects.all()).values("pk")
     )
-
-
-def nodes_q(nodes: Iterable[Node], kind_field: str, id_field: str) -> Q:
-    by_kind: dict[str, list[int]] = defaultdict(list)
-    for kind, node_id in nodes:
-        by_kind[kind].append(node_id)
-    condition = Q(pk__in=[])
-    for kind, ids in by_kind.items():
-        condition |= Q(**{kind_field: kind, f"{id_field}__in": ids})
-    return condition
 
 
 def visible_nodes(user: User | None, nodes: Collection[Node]) -> set[Node]:

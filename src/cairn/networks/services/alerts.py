@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from django.db import transaction
-from django.db.models import Model, Q
+from django.db.models import Model
 
 from cairn.access.actor import Actor
 from cairn.access.models import Notification, User
@@ -28,6 +28,7 @@ from cairn.audit.services import audit_record, record_label
 from cairn.intelligence.models import IntelligenceReport
 from cairn.linkage.models import LocationEntity, PersonEntity, PhoneEntity, VehicleEntity
 from cairn.networks.analysis import Node
+from cairn.networks.loader import nodes_q
 from cairn.networks.models import AlertKind, Network, NetworkAlert, NetworkNode, NodeKind
 from cairn.networks.tasks import email_network_alerts
 from cairn.youngpeople.models import RiskAssessment, RiskBand, YoungPerson
@@ -47,9 +48,7 @@ Group = tuple[int, int]
 
 def memberships(nodes: Iterable[Node]) -> dict[Node, Group]:
     """The stored network and community of each node that has one."""
-    condition = Q(pk__in=[])
-    for kind, node_id in nodes:
-        condition |= Q(node_kind=kind, node_id=node_id)
+    condition = nodes_q(nodes, "node_kind", "node_id")
     return {
         (kind, node_id): (network_id, community)
         for kind, node_id, network_id, community in NetworkNode.objects.filter(

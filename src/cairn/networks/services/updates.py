@@ -24,6 +24,7 @@ from cairn.networks.analysis import (
     Pair,
     SourceRecord,
 )
+from cairn.networks.loader import nodes_q
 from cairn.networks.models import Edge, Network, NetworkNode, NodeKind, SourceNode
 from cairn.networks.services.common import (
     EDGE_FIELDS,
@@ -81,20 +82,17 @@ def _update_source(
     return summary
 
 
-def _any_node(nodes: Iterable[Node]) -> Q:
-    condition = Q(pk__in=[])
-    for kind, node_id in nodes:
-        condition |= Q(node_kind=kind, node_id=node_id)
-    return condition
-
-
 def _detach(nodes: set[Node]) -> None:
     """Take out of their networks the nodes no record names any more (a person whose mentions
     an analyst merged into another, a phone whose only report was deleted)."""
     if not nodes:
         return
-    still = set(SourceNode.objects.filter(_any_node(nodes)).values_list("node_kind", "node_id"))
-    orphaned = NetworkNode.objects.filter(_any_node(nodes - still))
+    still = set(
+        SourceNode.objects.filter(nodes_q(nodes, "node_kind", "node_id")).values_list(
+            "node_kind", "node_id"
+        )
+    )
+    orphaned = NetworkNode.objects.filter(nodes_q(nodes - still, "node_kind", "node_id"))
     for network_id, kinds in _kinds_by_network(orphaned).items():
         Network.objects.filter(pk=network_id).update(
             nodes=F("nodes") - sum(kinds.values()),
@@ -120,7 +118,9 @@ def _attach(nodes: set[Node]) -> tuple[list[int], int]:
     if not nodes:
         return [], 0
     placed = list(
-        NetworkNode.objects.filter(_any_node(nodes)).order_by("network__rank", "-pagerank")
+        NetworkNode.objects.filter(nodes_q(nodes, "node_kind", "node_id")).order_by(
+            "network__rank", "-pagerank"
+        )
     )
     networks = sorted({member.network_id for member in placed})
     if not placed:

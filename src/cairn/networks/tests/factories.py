@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from cairn.access.models import Team
 from cairn.intelligence.models import (
@@ -23,6 +24,7 @@ from cairn.linkage.models import (
     VehicleEntity,
     location_key,
 )
+from cairn.networks.models import Edge
 from cairn.youngpeople.models import YoungPerson
 
 
@@ -65,3 +67,13 @@ def resolved_report(
     for young_person in young_people:
         ReportYoungPerson.objects.create(report=report, young_person=young_person)
     return report
+
+
+def edge_table() -> set[tuple[Any, ...]]:
+    """Every stored edge as a hashable row, to compare an update with a rebuild."""
+    from cairn.networks.services import EDGE_FIELDS
+
+    return {
+        tuple(tuple(value) if isinstance(value, list) else value for value in row)
+        for row in Edge.objects.values_list(*EDGE_FIELDS)
+    }

@@ -17,7 +17,7 @@ from cairn.access.tests.factories import TeamFactory
 from cairn.linkage.models import PersonEntity, PhoneEntity
 from cairn.networks import services
 from cairn.networks.models import Edge, NetworkNode
-from cairn.networks.tests.factories import place, resolved_report
+from cairn.networks.tests.factories import edge_table, place, resolved_report
 from cairn.youngpeople.models import YoungPerson
 from cairn.youngpeople.services import key_contact_add, placement_add
 from cairn.youngpeople.tests.factories import YoungPersonFactory
@@ -34,13 +34,6 @@ def edge_to(young_person: YoungPerson, kind: str, node_id: int) -> Edge:
     return Edge.objects.get(
         first_kind=first[0], first_id=first[1], second_kind=second[0], second_id=second[1]
     )
-
-
-def edge_table() -> set[tuple[object, ...]]:
-    return {
-        tuple(tuple(value) if isinstance(value, list) else value for value in row)
-        for row in Edge.objects.values_list(*services.EDGE_FIELDS)
-    }
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ from cairn.investigations.tests.factories import (
 from cairn.linkage.models import LinkStatus, MentionLink, PersonEntity, PhoneEntity
 from cairn.networks import services
 from cairn.networks.models import Edge, Network, NetworkNode, SourceNode
-from cairn.networks.tests.factories import place, resolved_report
+from cairn.networks.tests.factories import edge_table, place, resolved_report
 from cairn.youngpeople.models import EqualityMonitoring, RiskBand
 from cairn.youngpeople.tests.factories import YoungPersonFactory
 from cairn.youngpeople.tests.factories_plans import MissingEpisodeFactory, RiskAssessmentFactory
@@ -47,13 +47,6 @@ def edge(a: Any, b: Any) -> Edge:
     return Edge.objects.get(
         first_kind=first[0], first_id=first[1], second_kind=second[0], second_id=second[1]
     )
-
-
-def edge_table() -> set[tuple[Any, ...]]:
-    return {
-        tuple(tuple(value) if isinstance(value, list) else value for value in row)
-        for row in Edge.objects.values_list(*services.EDGE_FIELDS)
-    }
 
 
 @pytest.fixture
