@@ -264,7 +264,26 @@ def train(
     )
     for column in TF_COLUMNS:
         linker.table_management.compute_tf_table(column)
+    _drop_training_pairs(db_api)
     return Model(linker, db_api, registered, thresholds or Thresholds(), table=tables[0])
+
+
+# What Splink's training sessions leave in DuckDB: each EM block's pairs, their comparison
+# vectors and counts, kept for charts Cairn does not draw.
+_TRAINING_TABLES = (
+    "__splink__blocked_id_pairs",
+    "__splink__df_comparison_vectors",
+    "__splink__agreement_pattern_counts",
+    "__splink__df_count",
+)
+
+
+def _drop_training_pairs(db_api: DuckDBAPI) -> None:
+    """Free the memory the training tables hold before scoring, clustering and placement."""
+    con = db_api._con
+    for (name,) in con.execute("select table_name from duckdb_tables()").fetchall():
+        if name.startswith(_TRAINING_TABLES):
+            con.execute(f'drop table if exists "{name}"')
 
 
 def _pairs_frame(model: Model, predictions: SplinkDataFrame) -> pd.DataFrame:
@@ -311,6 +330,7 @@ def predict(
             settings._retain_matching_columns,
             settings._retain_intermediate_calculation_columns,
         ) = retained
+        _drop_blocked_pairs(model.linker)
     if explanations:
         return _pairs_frame(model, predictions)
     try:
@@ -319,6 +339,14 @@ def predict(
         predictions.drop_table_from_database_and_remove_from_cache()
     frame["decision"] = frame["match_probability"].map(model.thresholds.decide)
     return frame
+
+
+def _drop_blocked_pairs(linker: Linker) -> None:
+    """Splink keeps the blocked pairs cached after scoring them (900 MB of DuckDB's memory for
+    the regional world's 23 million); the clustering and placement that follow need the room."""
+    cache = linker._intermediate_table_cache
+    for name in [key for key in cache if key.startswith("__splink__blocked_id_pairs")]:
+        cache[name].drop_table_from_database_and_remove_from_cache()
 
 
 def explain(model: Model, pair: pd.Series | dict[str, Any]) -> list[Contribution]:

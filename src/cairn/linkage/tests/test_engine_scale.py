@@ -109,6 +109,17 @@ def test_predict_without_explanations_keeps_only_the_scores(model):
     assert len(pairs) == len(full)
 
 
+def test_training_and_scoring_leave_no_pairs_taking_duckdbs_memory(model):
+    predict(model, explanations=False)
+    tables = {name for (name,) in model.db_api._con.execute("show tables").fetchall()}
+    assert "person_mentions" in tables  # and the term frequencies `link_new` scores with
+    assert any(name.startswith("__splink__df_tf_given_name") for name in tables)
+    assert not any("blocked_id_pairs" in name or "comparison_vectors" in name for name in tables)
+    assert not any(
+        key.startswith("__splink__blocked") for key in model.linker._intermediate_table_cache
+    )
+
+
 def test_connect_applies_memory_and_thread_limits():
     con = connect(memory_limit="512MB", threads=1)
     settings = dict(
