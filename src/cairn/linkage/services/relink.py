@@ -37,6 +37,8 @@ from cairn.linkage.services.rows import engine_mention, young_person_engine_ment
 from cairn.linkage.services.suspects import link_suspects
 from cairn.youngpeople.models import YoungPerson
 
+READ_CHUNK = 5000
+
 
 def _young_rejections() -> dict[tuple[int, int], str]:
     """Rejected young person links as rejected pairs (-young person, mention)."""
@@ -162,9 +164,12 @@ def link_run(
     require_linker(actor)
     say = progress or (lambda message: None)
     limits = thresholds()
-    mentions = {m.pk: m for m in mentions_with_context()}
+    # In chunks, so each prefetch's IN list stays under the database's limit on parameters
+    # (SQLite's 32,766 or PostgreSQL's 65,535) however many mentions there are.
+    mentions = {m.pk: m for m in mentions_with_context().iterator(chunk_size=READ_CHUNK)}
     young = [
-        young_person_engine_mention(y) for y in YoungPerson.objects.prefetch_related("aliases")
+        young_person_engine_mention(y)
+        for y in YoungPerson.objects.prefetch_related("aliases").iterator(chunk_size=READ_CHUNK)
     ]
     say(f"Read {len(mentions)} person mentions and {len(young)} young people's records")
     rows = [*(engine_mention(m) for m in mentions.values()), *young]

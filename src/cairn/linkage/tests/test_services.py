@@ -413,3 +413,18 @@ def test_an_accepted_pair_queues_the_graph_update_that_a_rebuild_would_make(
     assert len(queued) == len({mention.report_id for mention in moved})
     assert ("person", tommy) not in merged[1]
     assert merged == rebuilt()
+
+
+def test_a_re_link_reads_mentions_in_chunks_with_the_same_result(three, monkeypatch):
+    from cairn.linkage.services import relink
+
+    services.link_run(actor=SYSTEM)
+    before = state()["links"]
+    monkeypatch.setattr(relink, "READ_CHUNK", 1)
+
+    summary = services.link_run(actor=SYSTEM)
+
+    assert summary.mentions == 4 and summary.mentions_moved == 0
+    assert [(row["mention_id"], row["entity_id"]) for row in state()["links"]] == [
+        (row["mention_id"], row["entity_id"]) for row in before
+    ]
