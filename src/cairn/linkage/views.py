@@ -44,6 +44,8 @@ COMPARISON_LABELS = {
     "vehicles": "Vehicles",
     "associates": "People mentioned alongside",
     "places": "Places mentioned alongside",
+    "descriptors": "Described features",
+    "area": "Area recorded in",
 }
 
 

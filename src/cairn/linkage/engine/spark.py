@@ -129,10 +129,11 @@ def spark_sql(condition: str) -> str:
     return sqlglot.parse_one(condition, read="duckdb").transform(_translate).sql(dialect="spark")
 
 
-def spark_comparisons() -> list[dict[str, Any]]:
-    """The person comparisons as settings, each level's condition in Spark SQL."""
+def spark_comparisons(*, by_area: bool = False) -> list[dict[str, Any]]:
+    """The person comparisons as settings, each level's condition in Spark SQL; with `by_area`
+    the area recorded too, as `model.train` compares it from `AREA_SCOPED_FROM` mentions."""
     comparisons = []
-    for creator in person_comparisons():
+    for creator in person_comparisons(by_area=by_area):
         comparison = creator.get_comparison("duckdb").as_dict()
         for level in comparison["comparison_levels"]:
             if level["sql_condition"].strip().lower() != "else":
@@ -186,10 +187,10 @@ def train(
     )
     registered = db_api.register(spark_frame(spark, table), table_name="person_mentions")
     rows = table.num_rows
-    national = rows >= NATIONAL_FROM
-    blocking = person_blocking_rules(within_area=rows > AREA_SCOPED_FROM, national=national)
+    national, by_area = rows >= NATIONAL_FROM, rows > AREA_SCOPED_FROM
+    blocking = person_blocking_rules(within_area=by_area, national=national)
     settings = person_settings(
-        comparisons=spark_comparisons(),
+        comparisons=spark_comparisons(by_area=by_area),
         blocking_rules_to_generate_predictions=spark_rules(blocking),
     )
     linker = Linker(registered, settings, log_level=None)
