@@ -101,6 +101,12 @@ class Edge(models.Model):
         return f"{self.first_kind} {self.first_id} - {self.second_kind} {self.second_id}"
 
     @property
+    def sightings(self) -> int:
+        """The records behind the link that say when something was seen (reports, missing
+        episodes, incidents), leaving out young people's links and case records."""
+        return self.count - len(self.young_person_link_ids) - len(self.case_record_ids)
+
+    @property
     def best_source_evaluation(self) -> str:
         return self.best_grading[:1]
 

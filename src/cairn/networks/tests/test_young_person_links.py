@@ -143,3 +143,14 @@ def test_the_day_a_record_was_resolved_dates_no_sighting(named: Named) -> None:
 
     assert (network.first_seen, network.last_seen) == (NIGHT, NIGHT)
     assert (identity_edge(named).first_seen, identity_edge(named).last_seen) != (NIGHT, NIGHT)
+
+
+def test_the_links_page_dates_no_sighting_for_a_resolved_record(
+    named: Named, make_user: Callable[..., User], sign_in: SignIn, team: Team
+) -> None:
+    client = sign_in(make_user(Role.ANALYST, team=team))
+
+    page = client.get(reverse("networks:edge", args=[identity_edge(named).pk])).content.decode()
+
+    assert identity_edge(named).sightings == 0
+    assert "Named together in" not in page
