@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from cairn.linkage.engine import PersonMention, clustering, matching_table, predict
+from cairn.linkage.engine import PersonMention, matching_table, predict
 from cairn.linkage.engine.clustering import place_by_context
 from cairn.linkage.engine.model import connect
 
@@ -133,7 +133,7 @@ def test_beyond_the_candidates_kept_the_last_ones_evidence_stands_for_the_next(m
     entity_of = _entities(
         mentions, **{"dean-2": "dean-1", "chloe-2": "chloe-1", "chloe-3": "chloe-1"}
     )
-    monkeypatch.setattr(clustering, "CANDIDATES_KEPT", 1)
+    monkeypatch.setattr("cairn.linkage.engine.placement.CANDIDATES_KEPT", 1)
     # With one candidate kept, the next could be as strong: not clearly ahead, so not placed.
     final, placements = place_by_context(entity_of, matching_table(mentions))
     assert final["unknown"] == "unknown"

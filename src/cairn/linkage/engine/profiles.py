@@ -1,0 +1,248 @@
+"""What a group of mentions says about a person, and the contradictions that keep groups apart."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import jellyfish
+import pyarrow as pa
+
+# A name at least this similar (Jaro-Winkler) is a spelling of the same name, not another one.
+SIMILAR_NAME = 0.85
+# Share of age estimates of two groups that must overlap for them to be one person.
+AGES_AGREE = 0.5
+
+
+@dataclass(slots=True)
+class Profile:
+    """What the members of one group say about the person, for the contradiction checks."""
+
+    members: list[str]
+    sexes: set[str] = field(default_factory=set)
+    descriptors: set[str] = field(default_factory=set)
+    name_keys: set[str] = field(default_factory=set)
+    given: set[str] = field(default_factory=set)
+    family: set[str] = field(default_factory=set)
+    family_sounds: set[str] = field(default_factory=set)
+    births: set[dt.date] = field(default_factory=set)
+    # Each birth interval (from an age estimate) with how many members gave it.
+    ages: Counter[tuple[dt.date, dt.date]] = field(default_factory=Counter)
+    refused: set[str] = field(default_factory=set)
+
+    def absorb(self, other: Profile) -> None:
+        self.members += other.members
+        self.sexes |= other.sexes
+        self.descriptors |= other.descriptors
+        self.name_keys |= other.name_keys
+        self.given |= other.given
+        self.family |= other.family
+        self.family_sounds |= other.family_sounds
+        self.births |= other.births
+        self.ages.update(other.ages)
+        self.refused |= other.refused
+
+
+def _similar(left: set[str], right: set[str]) -> bool:
+    return any(
+        a == b or jellyfish.jaro_winkler_similarity(a, b) >= SIMILAR_NAME
+        for a in left
+        for b in right
+    )
+
+
+def _one_typo_apart(left: set[dt.date], right: set[dt.date]) -> bool:
+    return any(
+        jellyfish.damerau_levenshtein_distance(a.isoformat(), b.isoformat()) <= 1
+        for a in left
+        for b in right
+    )
+
+
+def contradiction(a: Profile, b: Profile) -> str | None:
+    """Why the two groups cannot be one person, or None when nothing they say disagrees."""
+    if (a.refused and not a.refused.isdisjoint(b.members)) or (
+        b.refused and not b.refused.isdisjoint(a.members)
+    ):
+        return "an analyst decided they are different people"
+    if a.sexes and b.sexes and a.sexes != b.sexes:
+        return "described as a different sex"
+    if a.descriptors and b.descriptors and not a.descriptors & b.descriptors:
+        return "described differently"
+    if (
+        a.births
+        and b.births
+        and not a.births & b.births
+        and not _one_typo_apart(a.births, b.births)
+    ):
+        return "different dates of birth"
+    if (
+        a.name_keys
+        and b.name_keys
+        and not a.name_keys & b.name_keys
+        and not _similar(a.given, b.given)
+    ):
+        return "different given names"
+    if (
+        a.family
+        and b.family
+        and not a.family_sounds & b.family_sounds
+        and not _similar(a.family, b.family)
+    ):
+        return "different family names"
+    if a.ages and b.ages:
+        overlapping = sum(
+            n * m
+            for x, n in a.ages.items()
+            for y, m in b.ages.items()
+            if x[0] <= y[1] and y[0] <= x[1]
+        )
+        if overlapping < AGES_AGREE * a.ages.total() * b.ages.total():
+            return "ages too far apart"
+    return None
+
+
+def is_named(profile: Profile) -> bool:
+    return bool(profile.given or profile.family or profile.births)
+
+
+def _column(table: pa.Table, name: str) -> list[Any]:
+    return table.column(name).to_pylist() if name in table.column_names else [None] * len(table)
+
+
+_PROFILE_COLUMNS = (
+    "sex",
+    "descriptors",
+    "name_keys",
+    "given_name",
+    "family_name",
+    "family_metaphone",
+    "date_of_birth",
+    "born_from",
+    "born_to",
+)
+
+
+class Profiles(dict[str, Profile]):
+    """Each group's profile, made only when a merge first asks for it: at national scale
+    most mentions are never in a strong pair, and a million profiles would not fit.
+
+    A group is one mention unless `members` (group → its other mentions) says otherwise.
+    """
+
+    def __init__(
+        self,
+        table: pa.Table,
+        cannot_link: Iterable[tuple[str, str]],
+        members: dict[str, list[str]] | None = None,
+    ) -> None:
+        super().__init__()
+        self.ids = [str(m) for m in _column(table, "mention_id")]
+        self.index = {mention: i for i, mention in enumerate(self.ids)}
+        self.table = table
+        self.columns: dict[str, list[Any]] = {}
+        self.refused: dict[str, set[str]] = defaultdict(set)
+        for a, b in cannot_link:
+            self.refused[a].add(b)
+            self.refused[b].add(a)
+        self.members = members or {}
+
+    def _value(self, name: str, row: int) -> Any:
+        """One column's value for one mention; the column is converted whole on first use
+        (one conversion instead of one per mention asked about)."""
+        column = self.columns.get(name)
+        if column is None:
+            column = self.columns[name] = _column(self.table, name)
+        return column[row]
+
+    def of_mention(self, mention: str) -> Profile:
+        row = self.index[mention]
+        value = {name: self._value(name, row) for name in _PROFILE_COLUMNS}
+        born_from, born_to = value["born_from"], value["born_to"]
+        return Profile(
+            members=[mention],
+            sexes={value["sex"]} if value["sex"] else set(),
+            descriptors=set(value["descriptors"] or ()),
+            name_keys=set(value["name_keys"] or ()),
+            given={value["given_name"]} if value["given_name"] else set(),
+            family={value["family_name"]} if value["family_name"] else set(),
+            family_sounds={value["family_metaphone"]} if value["family_metaphone"] else set(),
+            births={value["date_of_birth"]} if value["date_of_birth"] else set(),
+            ages=Counter([(born_from, born_to)] if born_from and born_to else []),
+            refused=set(self.refused.get(mention, ())),
+        )
+
+    def __missing__(self, group: str) -> Profile:
+        profile = self.of_mention(group)
+        for other in self.members.pop(group, ()):
+            profile.absorb(self.of_mention(other))
+        self[group] = profile
+        return profile
+
+
+class Groups:
+    """Union-find over mentions whose roots carry the group's profile."""
+
+    def __init__(self, profiles: Profiles) -> None:
+        self.parent = {m: m for m in profiles.ids}
+        self.profiles = profiles
+
+    @classmethod
+    def of(
+        cls, entity_of: dict[str, str], table: pa.Table, cannot_link: Iterable[tuple[str, str]]
+    ) -> Groups:
+        """The groups of an assignment (mention → entity), their profiles made only when
+        asked for. Each group's root is the mention naming its entity, or its first mention."""
+        roots: dict[str, str] = {}
+        members: dict[str, list[str]] = defaultdict(list)
+        for mention, entity in entity_of.items():
+            root = entity if entity_of.get(entity) == entity else roots.setdefault(entity, mention)
+            if mention != root:
+                members[root].append(mention)
+            roots[entity] = root
+        groups = cls(Profiles(table, cannot_link, members))
+        groups.parent.update({m: roots[e] for m, e in entity_of.items()})
+        return groups
+
+    def root(self, node: str) -> str:
+        parent = self.parent
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    def merge(self, a: str, b: str, *, force: bool = False) -> bool:
+        ra, rb = self.root(a), self.root(b)
+        if ra == rb:
+            return True
+        left, right = self.profiles[ra], self.profiles[rb]
+        if not force and contradiction(left, right) is not None:
+            return False
+        if len(left.members) < len(right.members):
+            ra, rb, left, right = rb, ra, right, left
+        self.parent[rb] = ra
+        left.absorb(right)
+        del self.profiles[rb]
+        return True
+
+    def entity_of(self) -> dict[str, str]:
+        """Mention → entity, the entity named by its smallest mention id."""
+        names = {root: min(profile.members) for root, profile in self.profiles.items()}
+        return {m: names.get(root, root) for m in self.parent for root in (self.root(m),)}
+
+
+def contradiction_between(table: pa.Table, left: Iterable[str], right: Iterable[str]) -> str | None:
+    """Why the mentions `left` and `right` (ids in `table`) cannot be one person, or None."""
+    profiles = Profiles(table, ())
+
+    def group(ids: Iterable[str]) -> Profile:
+        first, *rest = ids
+        profile = profiles[first]
+        for other in rest:
+            profile.absorb(profiles[other])
+        return profile
+
+    return contradiction(group(left), group(right))
