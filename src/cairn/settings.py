@@ -291,7 +291,7 @@ LOGGING = {
         # own progress and summary, so only Splink's warnings reach the log.
         "splink": {"level": env_str("CAIRN_SPLINK_LOG_LEVEL", "WARNING")},
         # Levels a small world never shows (no two dates of birth one typo apart) cannot be
-        # trained; the engine gives them a floor (`linkage/engine/model.py`), so Splink's
+        # trained; the engine gives them a floor (`linkage/engine/training.py`), so Splink's
         # warning for each, in every training session, says nothing an operator can act on.
         "splink.internals.expectation_maximisation": {
             "level": env_str("CAIRN_SPLINK_LOG_LEVEL", "ERROR")

@@ -59,7 +59,7 @@ def _keyed(model: Model) -> bool:
     )
 
 
-def _keys_sql(table: str, rules: Sequence[_Rule], *, new: bool) -> str:
+def keys_sql(table: str, rules: Sequence[_Rule], *, new: bool) -> str:
     """One row (rule, key, row number `__row`) for every blocking key of every mention."""
     parts = []
     for rule in rules:
@@ -85,7 +85,7 @@ class _Linking:
     scoring_sql: str
 
 
-def _prepare_linking(model: Model) -> _Linking:
+def prepare_linking(model: Model) -> _Linking:
     """Build the sorted key table of the existing mentions and the scoring SQL, once."""
     cached = getattr(model, "_linking", None)
     if cached is not None:
@@ -107,7 +107,7 @@ def _prepare_linking(model: Model) -> _Linking:
     try:
         con.execute(
             f"create or replace table {KEY_INDEX} as select key, __row from "  # noqa: S608 — identifiers only, values are parameters
-            f"({_keys_sql('__cairn_existing', rules, new=False)}) order by key"
+            f"({keys_sql('__cairn_existing', rules, new=False)}) order by key"
         )
     finally:
         con.unregister("__cairn_existing")
@@ -140,14 +140,14 @@ def _prepare_linking(model: Model) -> _Linking:
 
 def build_key_index(model: Model) -> str:
     """The existing mentions' blocking keys in a DuckDB table sorted by key, built once."""
-    _prepare_linking(model)
+    prepare_linking(model)
     return KEY_INDEX
 
 
 def _link_by_keys(model: Model, table: pa.Table, threshold: float) -> pd.DataFrame:
     """Blocking by key lookup, then one scoring query over the candidate pairs only."""
     assert model.table is not None
-    linking = _prepare_linking(model)
+    linking = prepare_linking(model)
     con = model.db_api._con
     new = table.append_column("__row", pa.array(range(table.num_rows), type=pa.int64()))
     con.register(_NEW, new)
@@ -155,7 +155,7 @@ def _link_by_keys(model: Model, table: pa.Table, threshold: float) -> pd.DataFra
         keys = [
             k
             for (k,) in con.execute(
-                f"select distinct key from ({_keys_sql(_NEW, linking.rules, new=True)})"  # noqa: S608 — identifiers only, values are parameters
+                f"select distinct key from ({keys_sql(_NEW, linking.rules, new=True)})"  # noqa: S608 — identifiers only, values are parameters
             ).fetchall()
         ]
         rows: list[int] = []
@@ -175,8 +175,8 @@ def _link_by_keys(model: Model, table: pa.Table, threshold: float) -> pd.DataFra
                 create or replace temp table {_PAIRS} as
                 select cast(min(k.rule) as varchar) as match_key,
                     l.mention_id as join_key_l, r.mention_id as join_key_r
-                from ({_keys_sql(_NEW, linking.rules, new=True)}) k
-                join ({_keys_sql(_CANDIDATES, linking.rules, new=False)}) c using (key)
+                from ({keys_sql(_NEW, linking.rules, new=True)}) k
+                join ({keys_sql(_CANDIDATES, linking.rules, new=False)}) c using (key)
                 join {_NEW} l on l.__row = k.__row
                 join {_CANDIDATES} r on r.__row = c.__row
                 where case k.rule {conditions} end

@@ -7,8 +7,6 @@ components) and `incremental` (`link_new`). Every name stays importable from her
 
 from cairn.linkage.engine.incremental import (
     KEY_INDEX,
-    _keys_sql,
-    _prepare_linking,
     build_key_index,
     link_new,
 )
@@ -54,8 +52,6 @@ __all__ = [
     "Contribution",
     "Model",
     "Thresholds",
-    "_keys_sql",
-    "_prepare_linking",
     "as_table",
     "build_key_index",
     "cluster",

@@ -22,13 +22,12 @@ import pandas as pd
 import pyarrow as pa
 from splink import DuckDBAPI, Linker
 
+from cairn.linkage.engine.incremental import keys_sql, prepare_linking
 from cairn.linkage.engine.model import (
     KEY_INDEX,
     TF_COLUMNS,
     Model,
     Thresholds,
-    _keys_sql,
-    _prepare_linking,
     connect,
     link_new,
 )
@@ -115,7 +114,7 @@ class Scorer:
 
     @staticmethod
     def _reindex(model: Model, table: pa.Table) -> None:
-        linking = _prepare_linking(model)
+        linking = prepare_linking(model)
         model.table = table
         con = model.db_api._con
         numbered = table.append_column("__row", pa.array(range(table.num_rows), type=pa.int64()))
@@ -123,7 +122,7 @@ class Scorer:
         try:
             con.execute(
                 f"create or replace table {KEY_INDEX} as select key, __row from "  # noqa: S608 — identifiers only
-                f"({_keys_sql('__cairn_existing', linking.rules, new=False)}) order by key"
+                f"({keys_sql('__cairn_existing', linking.rules, new=False)}) order by key"
             )
         finally:
             con.unregister("__cairn_existing")
