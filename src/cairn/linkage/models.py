@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
 
 from django.conf import settings
 from django.db import models
@@ -194,7 +196,34 @@ class LinkageModel(models.Model):
         return f"Person model trained {self.trained_at:%Y-%m-%d %H:%M} on {self.mentions} mentions"
 
 
-def display_name(mentions: Iterable[PersonMention]) -> str:
+class Named(Protocol):
+    @property
+    def given_name(self) -> str: ...
+    @property
+    def family_name(self) -> str: ...
+    @property
+    def nickname(self) -> str: ...
+    @property
+    def name_as_written(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class MentionName:
+    """The names of a mention an entity may be called by, without the rest of the mention."""
+
+    given_name: str
+    family_name: str
+    nickname: str
+    name_as_written: str
+
+    @classmethod
+    def of(cls, mention: Named) -> MentionName:
+        return cls(
+            mention.given_name, mention.family_name, mention.nickname, mention.name_as_written
+        )
+
+
+def display_name(mentions: Iterable[Named]) -> str:
     """The most frequent full name among the entity's mentions, else its commonest nickname."""
     mentions = list(mentions)
     names = Counter(
