@@ -33,15 +33,15 @@ def names_in(found_with: str) -> list[str]:
 
 def draft_from_missing_episode(actor: Actor, episode_pk: int) -> ReportDraft:
     """The draft, read through the access layer (one audited consultation of the record)."""
-    young_person_id = (
-        MissingEpisode.objects.filter(pk=episode_pk).values_list("young_person_id", flat=True)
-    ).first()
-    if young_person_id is None:
+    episode = MissingEpisode.objects.filter(pk=episode_pk).first()
+    if episode is None:
         raise RecordNotFound(f"No missing episode {episode_pk}")
+    # Nothing of the episode is used until its young person is opened through the access layer.
     young_person = young_person_open(
-        actor, young_person_id, purpose="Drafted an intelligence report from a missing episode"
+        actor,
+        episode.young_person_id,
+        purpose="Drafted an intelligence report from a missing episode",
     )
-    episode = MissingEpisode.objects.get(pk=episode_pk)
     found = episode.ended_at or episode.started_at
     where = f" at {episode.where_found}" if episode.where_found else ""
     who = f" with {episode.found_with}" if episode.found_with else ""
