@@ -45,6 +45,13 @@ class EnrolForm(GovukForm):
 class OrganisationForm(GovukForm):
     name = forms.CharField(label="Name", max_length=200)
     organisation_type = forms.ChoiceField(label="Type", choices=OrganisationType.choices)
+    area = forms.CharField(
+        label="Area it serves (optional)",
+        help_text="The police force or local authority area, for example Northmoor. Leave "
+        "blank for a service that works across areas.",
+        max_length=100,
+        required=False,
+    )
 
 
 class TeamForm(GovukForm):

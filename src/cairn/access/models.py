@@ -27,6 +27,9 @@ class OrganisationType(models.TextChoices):
 class Organisation(models.Model):
     name = models.CharField(max_length=200, unique=True)
     organisation_type = models.CharField(max_length=32, choices=OrganisationType.choices)
+    # The force or local authority area it serves ("Northmoor"); blank for a service that
+    # works across areas. Entity resolution keeps its broadest comparisons within one area.
+    area = models.CharField(max_length=100, blank=True, default="")
     external_id = models.CharField(max_length=64, blank=True, default="", db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -93,10 +93,12 @@ def import_organisations(context: ImportContext, rows: Iterable[Row]) -> int:
                     actor=context.actor,
                     name=row["name"],
                     organisation_type=row["organisation_type"],
+                    area=row.get("area") or "",
                 )
                 created += 1
             organisation.external_id = external_id
-            organisation.save(update_fields=["external_id"])
+            organisation.area = organisation.area or (row.get("area") or "").strip()
+            organisation.save(update_fields=["external_id", "area"])
         loaded[external_id] = organisation.pk
     return created
 

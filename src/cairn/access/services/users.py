@@ -16,10 +16,14 @@ from cairn.audit.models import Action
 from cairn.audit.services import audit_record, record_label
 
 
-def organisation_create(*, actor: Actor, name: str, organisation_type: str) -> Organisation:
+def organisation_create(
+    *, actor: Actor, name: str, organisation_type: str, area: str = ""
+) -> Organisation:
     require_admin(actor)
     with transaction.atomic():
-        organisation = Organisation(name=name.strip(), organisation_type=organisation_type)
+        organisation = Organisation(
+            name=name.strip(), organisation_type=organisation_type, area=area.strip()
+        )
         organisation.full_clean()
         organisation.save()
         audit_record(

@@ -10,7 +10,7 @@ import pyarrow as pa
 
 from cairn.linkage.engine.person_model import Model, as_table
 from cairn.linkage.engine.schema import PersonMention
-from cairn.linkage.engine.scoring import pairs_frame, scored_frame
+from cairn.linkage.engine.scoring import pairs_frame, scored_frame, scores_and_levels
 
 KEY_INDEX = "__cairn_blocking_keys"
 _NEW, _CANDIDATES, _PAIRS = "__cairn_link_l_raw", "__cairn_link_r_raw", "__cairn_link_pairs"
@@ -183,9 +183,11 @@ def _link_by_keys(model: Model, table: pa.Table, threshold: float) -> pd.DataFra
                 group by 2, 3
                 """  # noqa: S608 — identifiers only, values are parameters
             )
-            frame: pd.DataFrame = con.sql(
-                f"select * from ({linking.scoring_sql}) where match_probability >= {threshold!r}"  # noqa: S608 — identifiers only, values are parameters
-            ).df()
+            scored = (
+                f"select * from ({linking.scoring_sql}) "  # noqa: S608 — identifiers only
+                f"where match_probability >= {threshold!r}"
+            )
+            frame = scores_and_levels(con.sql(scored))
         finally:
             con.unregister(_CANDIDATES)
     finally:

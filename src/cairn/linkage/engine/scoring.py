@@ -5,15 +5,32 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import duckdb
 import pandas as pd
 from splink import Linker
+from splink.internals.duckdb.dataframe import DuckDBDataFrame
 from splink.internals.splink_dataframe import SplinkDataFrame
 
 from cairn.linkage.engine.person_model import Contribution, Model
 
 
 def pairs_frame(model: Model, predictions: SplinkDataFrame) -> pd.DataFrame:
-    return scored_frame(model, predictions.as_pandas_dataframe())
+    """The scores and each comparison's level and weight: not the matching columns Splink
+    carries through (two copies of every name, list and date), which would multiply the frame
+    of a regional re-link's million pairs several times over."""
+    if not isinstance(predictions, DuckDBDataFrame):  # another backend (Spark)
+        return scored_frame(model, predictions.as_pandas_dataframe())
+    return scored_frame(model, scores_and_levels(predictions.as_duckdbpyrelation()))
+
+
+def scores_and_levels(relation: duckdb.DuckDBPyRelation) -> pd.DataFrame:
+    """The scores and each comparison's level and weight of Splink's scored pairs."""
+    wanted = [
+        column
+        for column in relation.columns
+        if column in SCORE_COLUMNS or column.startswith(("gamma_", "mw_"))
+    ]
+    return relation.select(*wanted).df()
 
 
 def scored_frame(model: Model, frame: pd.DataFrame) -> pd.DataFrame:

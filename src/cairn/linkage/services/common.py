@@ -30,6 +30,9 @@ class Pair:
     second: int
     probability: float
     explanation: list[dict[str, Any]] = field(default_factory=list)
+    # Its row among a full re-link's scored pairs, whose explanations are kept as arrays
+    # (`scoring.Scores.explain`); -1 when the explanation is given.
+    row: int = field(default=-1, compare=False)
 
 
 @dataclass
@@ -60,7 +63,9 @@ def require_linker(actor: Actor) -> None:
 
 
 def mentions_with_context() -> Any:
-    return PersonMention.objects.select_related("report").prefetch_related(
+    return PersonMention.objects.select_related(
+        "report__source_organisation", "report__owning_team__organisation"
+    ).prefetch_related(
         "phones",
         "vehicles",
         "report__person_mentions",

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 from django.conf import settings
 from django.db import transaction
 
@@ -51,7 +52,10 @@ def _young_rejections() -> dict[tuple[int, int], str]:
 
 
 def _write_young_links(
-    young_of: dict[int, int], entity_of: dict[int, int], by_pair: dict[tuple[int, int], Pair]
+    young_of: dict[int, int],
+    entity_of: dict[int, int],
+    by_pair: dict[tuple[int, int], Pair],
+    scores: scoring.Scores,
 ) -> None:
     """Replace the young people's automatic links by this run's (rejections stay)."""
     YoungPersonLink.objects.filter(rejected=False).delete()
@@ -71,7 +75,7 @@ def _write_young_links(
                 young_person_id=young_person,
                 entity_id=entity,
                 match_probability=best.probability if best else None,
-                explanation=best.explanation if best else [],
+                explanation=scores.explain(best) if best else [],
             )
         )
     YoungPersonLink.objects.bulk_create(links)
@@ -100,7 +104,7 @@ def _placement_explanation(placement: engine.Placement) -> list[dict[str, Any]]:
 
 
 def resolve_groups(
-    rows: Sequence[engine.PersonMention],
+    table: pa.Table,
     pairs: Sequence[Pair],
     decisions: dict[tuple[int, int], str],
     limits: engine.Thresholds,
@@ -108,10 +112,9 @@ def resolve_groups(
     """The people the scored pairs make, honouring decisions: the engine's clustering that
     refuses contradictions, then placement of anonymous mentions by context.
 
-    `rows` are the engine rows the pairs were scored from. Returns the groups (each sorted)
-    and, for each mention placed by context, its explanation.
+    `table` is the engine's matching table the pairs were scored from. Returns the groups
+    (each sorted) and, for each mention placed by context, its explanation.
     """
-    table = engine.matching_table(rows)
     undecided = [p for p in pairs if (p.first, p.second) not in decisions]
     frame = pd.DataFrame(
         {
@@ -120,7 +123,7 @@ def resolve_groups(
             "match_probability": [p.probability for p in undecided],
         }
     )
-    known = {row.mention_id for row in rows}
+    known = set(table.column("mention_id").to_pylist())
 
     def decided(kind: str) -> list[tuple[str, str]]:
         return [
@@ -177,19 +180,24 @@ def link_run(
         mentions[mention.pk] = MentionName.of(mention)
     young = [
         young_person_engine_mention(y)
-        for y in YoungPerson.objects.prefetch_related("aliases").iterator(chunk_size=READ_CHUNK)
+        for y in YoungPerson.objects.select_related("holding_team__organisation")
+        .prefetch_related("aliases")
+        .iterator(chunk_size=READ_CHUNK)
     ]
     say(f"Read {len(mentions)} person mentions and {len(young)} young people's records")
     rows = [*mention_rows, *young]
     del mention_rows
-    scores = scoring.score_pairs(rows, backend=backend, spark_master=spark_master)
+    # Derived once (names' diminutives and sounds, birth intervals) for training and placement.
+    table = engine.matching_table(rows)
+    scores = scoring.score_pairs(table, backend=backend, spark_master=spark_master)
     pairs = [p for p in scores.pairs if p.second >= 0]  # two young people: not ours to pair
     say(f"Scored {len(pairs)} pairs")
     decisions = review_decisions()
     summary = RunSummary(mentions=len(mentions), pairs_scored=len(pairs))
     summary.decisions_respected = len(decisions)
     by_pair = {(p.first, p.second): p for p in pairs}
-    resolved, placed = resolve_groups(rows, pairs, {**decisions, **_young_rejections()}, limits)
+    resolved, placed = resolve_groups(table, pairs, {**decisions, **_young_rejections()}, limits)
+    del table
     say(f"Placed {len(placed)} mentions by the company they keep")
     # Young people's records join the entity of their group; alone, they make none.
     groups = [[m for m in g if m >= 0] for g in resolved if any(m >= 0 for m in g)]
@@ -260,7 +268,7 @@ def link_run(
                 elif founder or best is None:
                     explanation = []
                 else:
-                    explanation = best.explanation
+                    explanation = scores.explain(best)
                 links.append(
                     MentionLink(
                         mention_id=member,
@@ -289,12 +297,12 @@ def link_run(
                         entity_id=entity_of[pair.first],
                         status=LinkStatus.PROPOSED,
                         match_probability=pair.probability,
-                        explanation=pair.explanation,
+                        explanation=scores.explain(pair),
                     )
                 )
         MentionLink.objects.bulk_create(links)
         summary.proposed = len(proposed)
-        _write_young_links(young_of, entity_of, by_pair)
+        _write_young_links(young_of, entity_of, by_pair, scores)
         identifiers = identifiers_resolve()
         removed = existing_entities - claimed
         PersonEntity.objects.filter(pk__in=removed).delete()

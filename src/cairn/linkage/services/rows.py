@@ -5,7 +5,7 @@ Only the fields each function names reach the model; nothing else of the record.
 
 from __future__ import annotations
 
-from cairn.intelligence.models import PersonMention
+from cairn.intelligence.models import IntelligenceReport, PersonMention
 from cairn.intelligence.normalise import parse_name
 from cairn.investigations.models import Suspect
 from cairn.linkage import engine
@@ -60,15 +60,23 @@ def engine_mention(mention: PersonMention) -> engine.PersonMention:
         ],
         associates=associates,
         places=places,
+        area=report_area(report),
         record=str(mention.report_id),
         context=context,
     )
 
 
+def report_area(report: IntelligenceReport) -> str:
+    """The area a report was made in: its source organisation's, else its owning team's."""
+    source = report.source_organisation
+    return (source.area if source else "") or report.owning_team.organisation.area
+
+
 def young_person_engine_mention(young_person: YoungPerson) -> engine.PersonMention:
     """A young person's own record in the engine's schema, under a negative id (-pk) so it
     never meets an intelligence mention's id. Names, aliases, date of birth or estimated age,
-    sex (only when recorded as female or male) and phone: nothing else of the record."""
+    sex (only when recorded as female or male), phone and the area of the team holding it:
+    nothing else of the record."""
     aliases = [alias.name for alias in young_person.aliases.all()]
     return engine.PersonMention(
         mention_id=str(-young_person.pk),
@@ -81,6 +89,7 @@ def young_person_engine_mention(young_person: YoungPerson) -> engine.PersonMenti
         age_observed_on=young_person.created_at.date(),
         sex=young_person.gender if young_person.gender in SEXES else None,
         phones=[young_person.phone] if young_person.phone else [],
+        area=young_person.holding_team.organisation.area or young_person.area,
     )
 
 

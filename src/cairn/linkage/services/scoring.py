@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, replace
 from functools import reduce
 from operator import or_
 from typing import Any
 
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+from django.conf import settings
 from django.db.models import Q
 from django.db.models.functions import Lower
 
@@ -19,19 +23,50 @@ from cairn.linkage.models import LinkageModel
 from cairn.linkage.services.common import Pair, thresholds
 
 
-def _pairs(model: engine.Model, frame: Any) -> list[Pair]:
-    pairs = []
-    for _, row in frame.iterrows():
-        a, b = int(row["mention_id_l"]), int(row["mention_id_r"])
-        pairs.append(
-            Pair(
-                first=min(a, b),
-                second=max(a, b),
-                probability=float(row["match_probability"]),
-                explanation=[asdict(c) for c in engine.explain(model, row)],
+class Explanations:
+    """Each scored pair's comparison levels and weights, kept as arrays by the pair's row.
+
+    A regional re-link scores about a million pairs and writes the explanation of only the
+    pairs it keeps (a mention's best link, the review queue): as lists of dictionaries, every
+    pair's would take gigabytes.
+    """
+
+    def __init__(self, model: engine.Model, frame: pd.DataFrame) -> None:
+        self.levels = model.comparison_levels()
+        names = list(self.levels)
+        self.gamma = frame[[f"gamma_{name}" for name in names]].to_numpy(dtype=np.int64)
+        self.weight = frame[[f"weight_{name}" for name in names]].to_numpy(dtype=np.float64)
+
+    def of(self, row: int) -> list[dict[str, Any]]:
+        return [
+            {
+                "comparison": name,
+                "level": levels.get(int(gamma), str(gamma)),
+                "match_weight": float(weight),
+            }
+            for (name, levels), gamma, weight in zip(
+                self.levels.items(), self.gamma[row], self.weight[row], strict=True
             )
+        ]
+
+
+def _pairs(frame: pd.DataFrame) -> list[Pair]:
+    """The scored pairs, smaller id first, each knowing its row of `frame`."""
+    left = frame["mention_id_l"].astype("int64").to_numpy()
+    right = frame["mention_id_r"].astype("int64").to_numpy()
+    probability = frame["match_probability"].astype("float64").to_numpy()
+    return [
+        Pair(first=min(a, b), second=max(a, b), probability=p, row=row)
+        for row, (a, b, p) in enumerate(
+            zip(left.tolist(), right.tolist(), probability.tolist(), strict=True)
         )
-    return pairs
+    ]
+
+
+def _explained(model: engine.Model, frame: pd.DataFrame) -> list[Pair]:
+    """The scored pairs with their explanations: for the few pairs of one report."""
+    why = Explanations(model, frame)
+    return [replace(pair, explanation=why.of(pair.row), row=-1) for pair in _pairs(frame)]
 
 
 @dataclass
@@ -40,24 +75,44 @@ class Scores:
 
     pairs: list[Pair]
     model: stored.StoredModel | None = None
+    why: Explanations | None = None
+
+    def explain(self, pair: Pair) -> list[dict[str, Any]]:
+        """Why the model scored the pair as it did (see `engine.explain`)."""
+        if pair.explanation or self.why is None or pair.row < 0:
+            return pair.explanation
+        return self.why.of(pair.row)
 
 
 def score_pairs(
-    mentions: Sequence[engine.PersonMention], *, backend: str = "duckdb", spark_master: str = ""
+    mentions: Sequence[engine.PersonMention] | pa.Table,
+    *,
+    backend: str = "duckdb",
+    spark_master: str = "",
 ) -> Scores:
     """Train without labels on all the mentions and score every blocked pair above `lower`.
 
     `backend` "spark" runs the same model on Apache Spark (`spark_master` or CAIRN_SPARK_MASTER).
     """
-    if len(mentions) < 2:
+    if (mentions.num_rows if isinstance(mentions, pa.Table) else len(mentions)) < 2:
         return Scores([])
     if backend == "spark":
         from cairn.linkage.engine import spark
 
         trained = spark.train(mentions, thresholds=thresholds(), max_pairs=2e5, master=spark_master)
-        return Scores(_pairs(trained, spark.predict(trained)), spark.export(trained))
-    model = engine.train(mentions, thresholds=thresholds(), max_pairs=2e5)
-    return Scores(_pairs(model, engine.predict(model)), stored.export(model))
+        frame = spark.predict(trained)
+        return Scores(_pairs(frame), spark.export(trained), Explanations(trained, frame))
+    # DuckDB capped, so a regional or national re-link spills to disk rather than taking the
+    # machine's memory (uncapped, DuckDB may take 80% of it).
+    connection = engine.connect(memory_limit=settings.CAIRN_LINK_MEMORY)
+    try:
+        model = engine.train(
+            mentions, thresholds=thresholds(), max_pairs=2e5, connection=connection
+        )
+        frame = engine.predict(model)
+        return Scores(_pairs(frame), stored.export(model), Explanations(model, frame))
+    finally:
+        connection.close()
 
 
 def kept_model() -> stored.StoredModel | None:
@@ -109,9 +164,9 @@ def score_new(
     scorer = _kept_scorer()
     if scorer is not None:
         model, frame = scorer.score(existing, new)
-        return _pairs(model, frame)
+        return _explained(model, frame)
     model = engine.train(existing, thresholds=thresholds(), max_pairs=2e5)
-    return _pairs(model, engine.link_new(model, new))
+    return _explained(model, engine.link_new(model, new))
 
 
 def candidate_ids(new: Sequence[engine.PersonMention], *, report_id: int) -> set[int]:

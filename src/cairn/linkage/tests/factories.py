@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import pyarrow as pa
 import pytest
 
 from cairn.access.models import Team
@@ -62,11 +63,19 @@ def stored_population(team: Team, people: int = 40) -> dict[str, Any]:
     return {"created": created, "truth": truth, "sources": {m.mention_id: m for m in mentions}}
 
 
+def mention_ids(mentions: Sequence[engine.PersonMention] | pa.Table) -> list[str]:
+    """The ids of the mentions a fake scorer is given: engine rows, or the matching table a
+    full re-link passes."""
+    if isinstance(mentions, pa.Table):
+        return [str(i) for i in mentions.column("mention_id").to_pylist()]
+    return [m.mention_id for m in mentions]
+
+
 def use_scores(monkeypatch: pytest.MonkeyPatch, scores: Mapping[tuple[str, str], float]) -> None:
     """Replace the trained model by fixed probabilities between mentions (by external id)."""
 
-    def pairs(mentions: Sequence[engine.PersonMention]) -> list[services.Pair]:
-        ids = {m.mention_id for m in mentions}
+    def pairs(mentions: Sequence[engine.PersonMention] | pa.Table) -> list[services.Pair]:
+        ids = set(mention_ids(mentions))
         by_external = dict(
             PersonMention.objects.filter(pk__in=[int(i) for i in ids]).values_list(
                 "external_id", "pk"
@@ -89,7 +98,9 @@ def use_scores(monkeypatch: pytest.MonkeyPatch, scores: Mapping[tuple[str, str],
             if (str(p.first) in new_ids) != (str(p.second) in new_ids)
         ]
 
-    def scored(mentions: Sequence[engine.PersonMention], **backend: str) -> services.Scores:
+    def scored(
+        mentions: Sequence[engine.PersonMention] | pa.Table, **backend: str
+    ) -> services.Scores:
         return services.Scores(pairs(mentions))
 
     monkeypatch.setattr(scoring, "score_pairs", scored)

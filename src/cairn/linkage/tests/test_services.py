@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 
 from cairn.access.actor import Actor
 from cairn.access.permissions import Role
+from cairn.access.tests.factories import OrganisationFactory
 from cairn.audit.models import Action, AuditEntry
 from cairn.intelligence.models import PersonMention, PhoneMention
 from cairn.linkage import engine, services
@@ -25,6 +26,7 @@ from cairn.linkage.models import (
 from cairn.linkage.services import scoring
 from cairn.linkage.services.common import mentions_with_context
 from cairn.linkage.tests.factories import person_mention, stored_population, use_scores
+from cairn.youngpeople.tests.factories import YoungPersonFactory
 
 pytestmark = pytest.mark.django_db
 SYSTEM = Actor.system()
@@ -428,3 +430,23 @@ def test_a_re_link_reads_mentions_in_chunks_with_the_same_result(three, monkeypa
     assert [(row["mention_id"], row["entity_id"]) for row in state()["links"]] == [
         (row["mention_id"], row["entity_id"]) for row in before
     ]
+
+
+def test_a_mention_is_placed_in_the_area_of_the_organisation_its_report_came_from(team):
+    mention = person_mention(team, "x", "Tiger Jones")
+    team.organisation.area = "Eastmoor"
+    team.organisation.save()
+    (built,) = [services.engine_mention(m) for m in mentions_with_context()]
+    assert built.area == "Eastmoor"
+    source = OrganisationFactory(area="Northmoor")
+    mention.report.source_organisation = source
+    mention.report.save()
+    (built,) = [services.engine_mention(m) for m in mentions_with_context()]
+    assert built.area == "Northmoor"
+
+
+def test_a_young_persons_record_is_placed_in_the_area_of_the_team_holding_it(team):
+    team.organisation.area = "Eastmoor"
+    team.organisation.save()
+    young_person = YoungPersonFactory(holding_team=team, area="somewhere else")
+    assert services.young_person_engine_mention(young_person).area == "Eastmoor"

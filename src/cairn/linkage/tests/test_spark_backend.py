@@ -9,6 +9,7 @@ from io import StringIO
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 from django.core.management import call_command
 
@@ -31,8 +32,8 @@ def test_link_run_with_the_spark_backend_hands_the_master_to_the_scorer(team, mo
     person_mention(team, "thomas", "Thomas Smith")
     asked: list[dict[str, Any]] = []
 
-    def score_pairs(mentions: list[PersonMention], **backend: str) -> services.Scores:
-        asked.append({"mentions": len(mentions), **backend})
+    def score_pairs(mentions: pa.Table, **backend: str) -> services.Scores:
+        asked.append({"mentions": mentions.num_rows, **backend})
         return services.Scores([])
 
     monkeypatch.setattr(scoring, "score_pairs", score_pairs)

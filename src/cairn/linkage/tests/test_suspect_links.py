@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import pyarrow as pa
 import pytest
 
 from cairn.access.actor import Actor
@@ -12,7 +13,7 @@ from cairn.investigations.tests.factories import SuspectFactory
 from cairn.linkage import engine, services
 from cairn.linkage.models import LinkageModel, MentionLink, PersonEntity
 from cairn.linkage.services import scoring
-from cairn.linkage.tests.factories import EXPLANATION, person_mention
+from cairn.linkage.tests.factories import EXPLANATION, mention_ids, person_mention
 
 pytestmark = pytest.mark.django_db
 SYSTEM = Actor.system()
@@ -22,8 +23,8 @@ def _scores(monkeypatch: pytest.MonkeyPatch, probability: float) -> None:
     """The two Dean Carter mentions are one person; any suspect scores `probability` against
     the first of them."""
 
-    def scored(rows: Sequence[engine.PersonMention], **backend: str) -> services.Scores:
-        ids = sorted(int(row.mention_id) for row in rows if int(row.mention_id) > 0)
+    def scored(rows: pa.Table, **backend: str) -> services.Scores:
+        ids = sorted(int(i) for i in mention_ids(rows) if int(i) > 0)
         return services.Scores([services.Pair(ids[0], ids[1], 0.99, list(EXPLANATION))])
 
     def new_pairs(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
+import pyarrow as pa
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -13,10 +14,10 @@ from cairn.access.actor import Actor
 from cairn.access.models import Team, User
 from cairn.access.permissions import Role
 from cairn.audit.models import Action, AuditEntry
-from cairn.linkage import engine, services
+from cairn.linkage import services
 from cairn.linkage.models import MentionLink, YoungPersonLink
 from cairn.linkage.services import scoring
-from cairn.linkage.tests.factories import EXPLANATION, person_mention
+from cairn.linkage.tests.factories import EXPLANATION, mention_ids, person_mention
 from cairn.youngpeople.tests.factories import YoungPersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,8 +33,8 @@ def chloe(team: Team, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     first = person_mention(team, "c1", "Chloe Hart", sex="female")
     second = person_mention(team, "c2", "Chloe Hart", sex="female")
 
-    def scored(rows: Sequence[engine.PersonMention], **backend: str) -> services.Scores:
-        ids = {row.mention_id for row in rows}
+    def scored(rows: pa.Table, **backend: str) -> services.Scores:
+        ids = set(mention_ids(rows))
         pairs = [services.Pair(first.pk, second.pk, 0.99, list(EXPLANATION))]
         if str(-young_person.pk) in ids:
             pairs.append(services.Pair(-young_person.pk, first.pk, 0.97, list(EXPLANATION)))

@@ -44,6 +44,7 @@ def test_organisations_and_teams_load_with_their_bundle_ids(tiny_bundle: Path) -
     result = bundle_load(actor=Actor.system(), directory=tiny_bundle)
     police = Organisation.objects.get(name="Northmoor Police (synthetic)")
     assert police.external_id.startswith("OR")
+    assert police.area == "Northmoor"
     assert Team.objects.get(organisation=police, name="Child Exploitation Team").external_id
     assert "intelligence_reports" not in result.not_imported
     assert "investigations" not in result.not_imported
