@@ -9,7 +9,7 @@ from cairn.intelligence.models import IntelligenceReport, PersonMention
 from cairn.intelligence.normalise import parse_name
 from cairn.investigations.models import Suspect
 from cairn.linkage import engine
-from cairn.linkage.engine.descriptors import descriptors_in, sex_in
+from cairn.linkage.engine.descriptors import age_estimate, descriptors_in, sex_in
 from cairn.linkage.engine.schema import SEXES
 from cairn.youngpeople.models import YoungPerson
 
@@ -23,10 +23,16 @@ def engine_mention(mention: PersonMention) -> engine.PersonMention:
         name
         for other in mention.report.person_mentions.all()
         if other.pk != mention.pk
-        for name in (other.given_name, other.nickname)
+        # A single written name is kept as both given name and possible nickname: once.
+        for name in dict.fromkeys((other.given_name, other.nickname))
         if name
     ]
     report = mention.report
+    age_min, age_max = (
+        (None, None)
+        if mention.date_of_birth
+        else age_estimate(mention.age_min, mention.age_max, mention.description)
+    )
     places = [
         location.venue_name or location.address
         for location in report.location_mentions.all()
@@ -47,8 +53,8 @@ def engine_mention(mention: PersonMention) -> engine.PersonMention:
         family_name=mention.family_name or None,
         nicknames=[mention.nickname] if mention.nickname else [],
         date_of_birth=mention.date_of_birth,
-        age_min=mention.age_min,
-        age_max=mention.age_max,
+        age_min=age_min,
+        age_max=age_max,
         age_observed_on=mention.report.reported_at.date(),
         sex=mention.sex if mention.sex in SEXES else sex_in(mention.description),
         descriptors=descriptors_in(mention.description),
@@ -78,14 +84,19 @@ def young_person_engine_mention(young_person: YoungPerson) -> engine.PersonMenti
     sex (only when recorded as female or male), phone and the area of the team holding it:
     nothing else of the record."""
     aliases = [alias.name for alias in young_person.aliases.all()]
+    age_min, age_max = (
+        (None, None)
+        if young_person.date_of_birth
+        else age_estimate(young_person.estimated_age, young_person.estimated_age)
+    )
     return engine.PersonMention(
         mention_id=str(-young_person.pk),
         given_name=young_person.given_name or None,
         family_name=young_person.family_name or None,
         nicknames=[n for n in [*aliases, young_person.preferred_name] if n],
         date_of_birth=young_person.date_of_birth,
-        age_min=young_person.estimated_age,
-        age_max=young_person.estimated_age,
+        age_min=age_min,
+        age_max=age_max,
         age_observed_on=young_person.created_at.date(),
         sex=young_person.gender if young_person.gender in SEXES else None,
         phones=[young_person.phone] if young_person.phone else [],
@@ -104,14 +115,19 @@ def suspect_engine_mention(suspect: Suspect) -> engine.PersonMention:
     investigation started, and sex when recorded as female or male; nothing else."""
     name = parse_name(suspect.name_as_recorded)
     unnamed = name.given_name.lower() in {"unknown", "unnamed"}
+    age_min, age_max = (
+        (None, None)
+        if suspect.date_of_birth
+        else age_estimate(suspect.estimated_age, suspect.estimated_age)
+    )
     return engine.PersonMention(
         mention_id=str(-(SUSPECT_IDS + suspect.pk)),
         given_name=None if unnamed else name.given_name or None,
         family_name=None if unnamed else name.family_name or None,
         nicknames=[name.nickname] if name.nickname else [],
         date_of_birth=suspect.date_of_birth,
-        age_min=suspect.estimated_age,
-        age_max=suspect.estimated_age,
+        age_min=age_min,
+        age_max=age_max,
         age_observed_on=suspect.investigation.started_on,
         sex=suspect.sex if suspect.sex in SEXES else None,
     )
