@@ -16,13 +16,9 @@ import phonenumbers
 import pyarrow as pa
 
 from cairn.linkage.engine import PersonMention
-from cairn.linkage.engine.descriptors import descriptors_in, sex_in
+from cairn.linkage.engine.descriptors import AGE_SLACK, age_estimate, descriptors_in, sex_in
 from cairn.linkage.engine.model import connect
 from cairn.linkage.engine.schema import SEXES, matching_table_from_arrow
-
-_ABOUT = re.compile(r"about (\d+)")
-_DECADE = re.compile(r"(\d)0s")
-AGE_SLACK = 5  # reporters' guesses of adults' ages are often this far out
 
 
 def _rows(path: Path) -> Iterable[dict[str, str]]:
@@ -46,16 +42,9 @@ def _registration(raw: str) -> str | None:
 
 
 def _age_range(estimated: str, description: str) -> tuple[int | None, int | None]:
-    if estimated:
-        age = int(estimated)
-        return max(0, age - AGE_SLACK), age + AGE_SLACK
-    if match := _ABOUT.search(description):
-        age = int(match.group(1))
-        return max(0, age - AGE_SLACK), age + AGE_SLACK
-    if match := _DECADE.search(description):
-        decade = int(match.group(1)) * 10
-        return decade - AGE_SLACK, decade + 9 + AGE_SLACK
-    return None, None
+    """As the application reads a mention's estimated age (`engine.descriptors.age_estimate`)."""
+    age = int(estimated) if estimated else None
+    return age_estimate(age, age, description)
 
 
 def _split_name(written: str) -> tuple[str | None, str | None]:
