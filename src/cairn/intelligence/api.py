@@ -79,6 +79,7 @@ class PersonMentionOut(Schema):
     age_min: int | None
     age_max: int | None
     description: str
+    address: str
 
 
 class PhoneMentionOut(Schema):
@@ -203,6 +204,7 @@ class PersonIn(Schema):
     age_min: int | None = None
     age_max: int | None = None
     description: str = ""
+    address: str = ""
 
 
 class PhoneIn(Schema):

@@ -140,6 +140,9 @@ class PersonMentionForm(MentionForm):
     age_min = forms.IntegerField(label="Age from", min_value=0, max_value=120, required=False)
     age_max = forms.IntegerField(label="Age to", min_value=0, max_value=120, required=False)
     description = forms.CharField(label="Description", required=False)
+    address = forms.CharField(
+        label="Address (where they live or stay)", max_length=300, required=False
+    )
 
 
 class PhoneMentionForm(MentionForm):

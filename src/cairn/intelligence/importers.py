@@ -240,6 +240,7 @@ def import_person_mentions(context: ImportContext, rows: Iterable[Row]) -> int:
             age_min=age_min,
             age_max=age_max,
             description=row["description"].strip(),
+            address=row["address_as_written"].strip(),
         )
 
     return _load_mentions(context, rows, "report_person_mentions", PersonMention, build)

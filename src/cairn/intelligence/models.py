@@ -204,6 +204,8 @@ class PersonMention(Mention):
     age_min = models.PositiveSmallIntegerField(null=True, blank=True)
     age_max = models.PositiveSmallIntegerField(null=True, blank=True)
     description = models.TextField(blank=True, default="")
+    # Where the report says the person lives or stays, as written.
+    address = models.CharField(max_length=300, blank=True, default="")
 
     class Meta(Mention.Meta):
         pass

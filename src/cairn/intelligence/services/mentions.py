@@ -97,6 +97,7 @@ def build_mentions(
                 age_min=age_min,
                 age_max=age_max,
                 description=description,
+                address=_text(row, "address"),
                 external_id=_text(row, "external_id"),
             )
         )

@@ -29,7 +29,9 @@ def _body(**overrides: Any) -> dict[str, Any]:
         "intelligence_assessment": "A",
         "handling_code": "P",
         "narrative": "Tiger in a silver Astra KX12 ?B?",
-        "people": [{"name_as_written": "John Smith aka Tiger", "sex": "male"}],
+        "people": [
+            {"name_as_written": "John Smith aka Tiger", "sex": "male", "address": "Flat 2, Quay St"}
+        ],
         "phones": [{"number_as_written": "07700 900123", "person": 1}],
         "vehicles": [{"registration_as_written": "KX12 ?B?", "person": 1}],
         "locations": [{"venue_type": "takeaway", "postcode": "NM1 4AB"}],
@@ -100,6 +102,7 @@ def test_a_report_is_created_with_mentions_read_back_and_changed_with_its_versio
     report = created.json()
     assert report["grading"] == "1A P"
     assert report["people"][0]["nickname"] == "Tiger"
+    assert report["people"][0]["address"] == "Flat 2, Quay St"
     assert report["phones"][0]["e164"] == "+447700900123"
     assert report["vehicles"][0]["registration"] == "KX12?B?"
     url = f"{BASE}{report['id']}"

@@ -49,6 +49,11 @@ def test_reports_and_mentions_load_with_their_bundle_ids_once(tiny_bundle: Path)
     assert PersonMention.objects.filter(
         external_id=people[0]["mention_id"], report__external_id=people[0]["report_id"]
     ).exists()
+    housed = next(row for row in people if row["address_as_written"])
+    assert (
+        PersonMention.objects.get(external_id=housed["mention_id"]).address
+        == housed["address_as_written"]
+    )
     for phone in _rows(tiny_bundle, "report_phone_mentions"):
         mention = PhoneMention.objects.get(external_id=phone["mention_id"])
         if phone["person_mention_id"]:

@@ -181,7 +181,7 @@ def link_run(
     young = [
         young_person_engine_mention(y)
         for y in YoungPerson.objects.select_related("holding_team__organisation")
-        .prefetch_related("aliases")
+        .prefetch_related("aliases", "placements")
         .iterator(chunk_size=READ_CHUNK)
     ]
     say(f"Read {len(mentions)} person mentions and {len(young)} young people's records")

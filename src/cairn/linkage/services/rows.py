@@ -59,6 +59,7 @@ def engine_mention(mention: PersonMention) -> engine.PersonMention:
         sex=mention.sex if mention.sex in SEXES else sex_in(mention.description),
         descriptors=descriptors_in(mention.description),
         phones=[phone.e164 for phone in mention.phones.all() if phone.e164],
+        addresses=[mention.address] if mention.address else [],
         vehicles=[
             vehicle.registration
             for vehicle in mention.vehicles.all()
@@ -81,8 +82,8 @@ def report_area(report: IntelligenceReport) -> str:
 def young_person_engine_mention(young_person: YoungPerson) -> engine.PersonMention:
     """A young person's own record in the engine's schema, under a negative id (-pk) so it
     never meets an intelligence mention's id. Names, aliases, date of birth or estimated age,
-    sex (only when recorded as female or male), phone and the area of the team holding it:
-    nothing else of the record."""
+    sex (only when recorded as female or male), phone, the addresses of their placements and
+    the area of the team holding it: nothing else of the record."""
     aliases = [alias.name for alias in young_person.aliases.all()]
     age_min, age_max = (
         (None, None)
@@ -100,6 +101,7 @@ def young_person_engine_mention(young_person: YoungPerson) -> engine.PersonMenti
         age_observed_on=young_person.created_at.date(),
         sex=young_person.gender if young_person.gender in SEXES else None,
         phones=[young_person.phone] if young_person.phone else [],
+        addresses=[p.address for p in young_person.placements.all() if p.address],
         area=young_person.holding_team.organisation.area or young_person.area,
     )
 

@@ -450,3 +450,11 @@ def test_a_young_persons_record_is_placed_in_the_area_of_the_team_holding_it(tea
     team.organisation.save()
     young_person = YoungPersonFactory(holding_team=team, area="somewhere else")
     assert services.young_person_engine_mention(young_person).area == "Eastmoor"
+
+
+def test_where_a_person_is_said_to_live_is_compared_as_an_address(team):
+    mention = person_mention(team, "x", "Tiger Jones")
+    mention.address = "12 Quay Street, Northmoor"
+    mention.save()
+    (built,) = [services.engine_mention(m) for m in mentions_with_context()]
+    assert built.addresses == ["12 Quay Street, Northmoor"]
