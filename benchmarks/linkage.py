@@ -3,6 +3,7 @@
     python benchmarks/linkage.py                      # FEBRL3, FEBRL4, worlds tiny and local
     python benchmarks/linkage.py --scales tiny local regional --incremental
     python benchmarks/linkage.py --relink BUNDLE      # national: 1,000,000 mentions; any bundle
+    python benchmarks/linkage.py --export OUT --bundle BUNDLE   # the application's own people
 
 Pairwise precision, recall and F1 count a pair of records as linked when the model scores it at
 or above the link threshold. Figures are printed and written to `var/benchmarks/linkage.json`.
@@ -26,7 +27,7 @@ from linkage_bundle import generate_world
 from linkage_febrl import run_febrl
 from linkage_national import blocking_only, time_full_relink
 from linkage_truth import Score
-from linkage_world import CEILINGS, run_world, time_incremental
+from linkage_world import CEILINGS, run_world, score_export, time_incremental
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,7 +66,18 @@ def main(argv: list[str] | None = None) -> None:
         metavar="BUNDLE",
         help="count the pairs and true pairs of the national blocking rules and candidates",
     )
+    parser.add_argument(
+        "--export",
+        metavar="DIR",
+        help="score `cairn link export --out DIR` of a database that loaded --bundle",
+    )
+    parser.add_argument("--bundle", metavar="BUNDLE", help="the bundle --export was loaded from")
     args = parser.parse_args(argv)
+    if args.export:
+        if not args.bundle:
+            parser.error("--export needs --bundle")
+        print_table([score_export(Path(args.export), Path(args.bundle))])
+        return
     if args.blocking_only:
         bundle = Path(args.blocking_only)
         _report(blocking_only(bundle, limit=args.limit), f"linkage-blocking-{bundle.name}.json")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import time
 from collections import Counter
 from pathlib import Path
@@ -98,3 +99,21 @@ def time_incremental(bundle: Path, samples: int = 50) -> dict[str, float]:
         "p50_ms": 1000 * timings[len(timings) // 2],
         "p95_ms": 1000 * timings[int(len(timings) * 0.95) - 1],
     }
+
+
+def score_export(export: Path, bundle: Path) -> Score:
+    """The application's own people: `cairn link export --out EXPORT` of a database that
+    loaded `bundle` and ran `cairn link run`, scored pair by pair against its truth (report
+    mentions only: the export names no young person's record)."""
+    truth = world_truth(bundle)
+    with (export / "mentions.csv").open(newline="") as handle:
+        ours = {row["mention_external_id"]: row["entity_id"] for row in csv.DictReader(handle)}
+    kept = sorted(set(ours) & set(truth))
+    return score_entities(
+        f"{bundle.name} (application)",
+        "cairn link run",
+        {m: ours[m] for m in kept},
+        true_pairs({m: truth[m] for m in kept}),
+        len(kept),
+        0.0,
+    )
