@@ -64,12 +64,14 @@ def _store_structure(
     seen: dict[int, tuple[datetime, datetime]] = {}
     # Links only a young person's resolved record makes carry the day it was resolved: they
     # date a network only when nothing else does.
+    # An edge dates the communities at both its ends: a community Leiden leaves with one node
+    # may have only edges to others.
     for pair, facts in sorted(edges.items(), key=lambda item: not item[1].dated):
-        number = structure.community[position[pair[0]]]
-        if not facts.dated and number in seen:
-            continue
-        first, last = seen.get(number, (facts.first_seen, facts.last_seen))
-        seen[number] = (min(first, facts.first_seen), max(last, facts.last_seen))
+        for number in {structure.community[position[node]] for node in pair}:
+            if not facts.dated and number in seen:
+                continue
+            first, last = seen.get(number, (facts.first_seen, facts.last_seen))
+            seen[number] = (min(first, facts.first_seen), max(last, facts.last_seen))
     members: dict[int, list[int]] = defaultdict(list)
     for vertex, number in enumerate(structure.community):
         members[number].append(vertex)

@@ -26,7 +26,10 @@ from cairn.investigations.tests.factories import (
 )
 from cairn.linkage.models import LinkStatus, MentionLink, PersonEntity, PhoneEntity
 from cairn.networks import services
+from cairn.networks.analysis import NetworkGraph, Structure, build_graph
+from cairn.networks.analysis.records import EdgeFacts
 from cairn.networks.models import Edge, Network, NetworkNode, SourceNode
+from cairn.networks.services.rebuild import _store_structure
 from cairn.networks.tests.factories import edge_table, place, resolved_report
 from cairn.youngpeople.models import EqualityMonitoring, RiskBand
 from cairn.youngpeople.tests.factories import YoungPersonFactory
@@ -383,3 +386,14 @@ def test_adding_an_incident_in_the_app_links_its_suspect_and_victim_in_the_graph
 
     linked = edge(("person", tiger.pk), ("young_person", girl.pk))
     assert linked.incident_ids == [incident.pk, second.pk]
+
+
+@pytest.mark.django_db
+def test_a_community_reached_only_as_the_far_end_of_its_links_is_still_dated() -> None:
+    """Leiden can leave one node as its own community whose only link is to another."""
+    seen = datetime(2026, 3, 1, tzinfo=UTC)
+    edges = {(("person", 1), ("person", 2)): EdgeFacts(first_seen=seen, last_seen=seen, count=1)}
+    graph: NetworkGraph = build_graph(edges)
+    structure = Structure(network=[0, 0], community=[0, 1], pagerank=[0.5, 0.5], betweenness=[0, 0])
+    assert _store_structure(graph, structure, edges, seen, {}) == (2, 1)
+    assert {(n.first_seen, n.last_seen) for n in Network.objects.all()} == {(seen, seen)}
