@@ -22,6 +22,7 @@ from cairn.linkage.services.review import (
 from cairn.linkage.services.rows import (
     SUSPECT_IDS,
     engine_mention,
+    stored_mentions,
     suspect_engine_mention,
     young_person_engine_mention,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "review_reject",
     "score_new",
     "score_pairs",
+    "stored_mentions",
     "suspect_engine_mention",
     "suspect_resolve",
     "thresholds",

@@ -29,13 +29,12 @@ from cairn.linkage.services.common import (
     Progress,
     RunSummary,
     audit_mentions,
-    mentions_with_context,
     require_linker,
     review_decisions,
     thresholds,
 )
 from cairn.linkage.services.identifiers import identifiers_resolve
-from cairn.linkage.services.rows import engine_mention, young_person_engine_mention
+from cairn.linkage.services.rows import stored_mentions, young_person_engine_mention
 from cairn.linkage.services.suspects import link_suspects
 from cairn.youngpeople.models import YoungPerson
 
@@ -168,15 +167,12 @@ def link_run(
     require_linker(actor)
     say = progress or (lambda message: None)
     limits = thresholds()
-    # In chunks, so each prefetch's IN list stays under the database's limit on parameters
-    # (SQLite's 32,766 or PostgreSQL's 65,535) however many mentions there are.
-    # Each chunk's objects are let go once in the engine's schema: at 300,000 mentions the
-    # objects with their reports' mentions took 13 GB. Only the names an entity is called by
-    # are kept.
+    # Read as values in chunks (`stored_mentions`); only the names an entity is called by are
+    # kept beside the engine's rows.
     mentions: dict[int, MentionName] = {}
     mention_rows = []
-    for mention in mentions_with_context().iterator(chunk_size=READ_CHUNK):
-        mention_rows.append(engine_mention(mention))
+    for mention, row in stored_mentions(READ_CHUNK):
+        mention_rows.append(row)
         mentions[mention.pk] = MentionName.of(mention)
     young = [
         young_person_engine_mention(y)

@@ -13,7 +13,7 @@ from cairn.access.actor import Actor
 from cairn.access.permissions import Role
 from cairn.access.tests.factories import OrganisationFactory
 from cairn.audit.models import Action, AuditEntry
-from cairn.intelligence.models import PersonMention, PhoneMention
+from cairn.intelligence.models import LocationMention, PersonMention, PhoneMention, VehicleMention
 from cairn.linkage import engine, services
 from cairn.linkage.models import (
     Decision,
@@ -458,3 +458,37 @@ def test_where_a_person_is_said_to_live_is_compared_as_an_address(team):
     mention.save()
     (built,) = [services.engine_mention(m) for m in mentions_with_context()]
     assert built.addresses == ["12 Quay Street, Northmoor"]
+
+
+def test_a_full_re_link_reads_each_mention_as_a_single_report_link_does(team):
+    """`stored_mentions` (values, for the re-link) and `engine_mention` (model instances, for
+    one report) give the engine the same row."""
+    tiger = person_mention(team, "t", "Tiger Jones", description="male, about 30, beard")
+    report = tiger.report
+    other = PersonMention.objects.create(report=report, name_as_written="Ryan", given_name="Ryan")
+    other.nickname = "Ryan"
+    other.address = "12 Quay Street"
+    other.save()
+    PhoneMention.objects.create(
+        report=report, number_as_written="07700 900123", e164="+447700900123", person=tiger
+    )
+    PhoneMention.objects.create(
+        report=report, number_as_written="07700 900999", e164="+447700900999"
+    )
+    VehicleMention.objects.create(
+        report=report, registration_as_written="KX12 ABC", registration="KX12ABC", person=tiger
+    )
+    VehicleMention.objects.create(
+        report=report, registration_as_written="KX12 ?B?", registration="KX12?B?", is_partial=True
+    )
+    LocationMention.objects.create(report=report, venue_name="Station Road takeaway")
+    LocationMention.objects.create(report=report, address="3 Mill Lane")
+    person_mention(team, "alone", "Chloe Hart", sex="female")
+    by_values = {row.mention_id: row for _, row in services.stored_mentions(chunk=2)}
+    by_model = {
+        row.mention_id: row for row in map(services.engine_mention, mentions_with_context())
+    }
+    assert by_values == by_model
+    assert by_values[str(tiger.pk)].phones == ["+447700900123"]
+    assert by_values[str(tiger.pk)].vehicles == ["KX12ABC"]
+    assert by_values[str(other.pk)].associates == ["Tiger"]
