@@ -19,34 +19,37 @@ _SEX_WORDS = {
 
 
 @cache
-def _phrases() -> list[tuple[tuple[str, ...], str]]:
-    """(words of a phrase, canonical term), longest phrases first so they win."""
+def _phrases() -> list[tuple[int, dict[tuple[str, ...], str]]]:
+    """For each phrase length, longest first so longer phrases win: words → canonical term."""
     text = resources.files("cairn.linkage.engine").joinpath("data/descriptors.csv").read_text()
-    phrases: list[tuple[tuple[str, ...], str]] = []
+    by_size: dict[int, dict[tuple[str, ...], str]] = {}
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         canonical, *variants = (part.strip().lower() for part in line.split(","))
         for phrase in {canonical, *variants}:
-            phrases.append((tuple(_WORDS.findall(phrase)), canonical))
-    return sorted(phrases, key=lambda item: -len(item[0]))
+            words = tuple(_WORDS.findall(phrase))
+            by_size.setdefault(len(words), {})[words] = canonical
+    return sorted(by_size.items(), reverse=True)
 
 
 def descriptors_in(text: str | None) -> list[str]:
-    """The canonical descriptors a free-text description contains, sorted and distinct."""
+    """The canonical descriptors a free-text description contains, sorted and distinct.
+
+    Longer phrases are read first ("scar on cheek" before "scar"), and a word counts once.
+    """
     if not text:
         return []
     words = _WORDS.findall(text.lower())
     found: set[str] = set()
     used = [False] * len(words)
-    for phrase, canonical in _phrases():
-        size = len(phrase)
+    for size, phrases in _phrases():
         for start in range(len(words) - size + 1):
-            if any(used[start : start + size]) or tuple(words[start : start + size]) != phrase:
+            canonical = phrases.get(tuple(words[start : start + size]))
+            if canonical is None or any(used[start : start + size]):
                 continue
             found.add(canonical)
-            for index in range(start, start + size):
-                used[index] = True
+            used[start : start + size] = [True] * size
     return sorted(found)
 
 
