@@ -143,34 +143,29 @@ class Profiles(dict[str, Profile]):
         self.ids = [str(m) for m in _column(table, "mention_id")]
         self.index = {mention: i for i, mention in enumerate(self.ids)}
         self.table = table
-        self.columns: dict[str, list[Any]] = {}
+        self.columns: list[list[Any]] | None = None
         self.refused: dict[str, set[str]] = defaultdict(set)
         for a, b in cannot_link:
             self.refused[a].add(b)
             self.refused[b].add(a)
         self.members = members or {}
 
-    def _value(self, name: str, row: int) -> Any:
-        """One column's value for one mention; the column is converted whole on first use
-        (one conversion instead of one per mention asked about)."""
-        column = self.columns.get(name)
-        if column is None:
-            column = self.columns[name] = _column(self.table, name)
-        return column[row]
-
     def of_mention(self, mention: str) -> Profile:
+        if self.columns is None:  # converted whole on first use, not once per mention
+            self.columns = [_column(self.table, name) for name in _PROFILE_COLUMNS]
         row = self.index[mention]
-        value = {name: self._value(name, row) for name in _PROFILE_COLUMNS}
-        born_from, born_to = value["born_from"], value["born_to"]
+        sex, descriptors, keys, given, family, sound, birth, born_from, born_to = (
+            column[row] for column in self.columns
+        )
         return Profile(
             members=[mention],
-            sexes={value["sex"]} if value["sex"] else set(),
-            descriptors=set(value["descriptors"] or ()),
-            name_keys=set(value["name_keys"] or ()),
-            given={value["given_name"]} if value["given_name"] else set(),
-            family={value["family_name"]} if value["family_name"] else set(),
-            family_sounds={value["family_metaphone"]} if value["family_metaphone"] else set(),
-            births={value["date_of_birth"]} if value["date_of_birth"] else set(),
+            sexes={sex} if sex else set(),
+            descriptors=set(descriptors or ()),
+            name_keys=set(keys or ()),
+            given={given} if given else set(),
+            family={family} if family else set(),
+            family_sounds={sound} if sound else set(),
+            births={birth} if birth else set(),
             ages=Counter([(born_from, born_to)] if born_from and born_to else []),
             refused=set(self.refused.get(mention, ())),
         )
