@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import hashlib
 from collections import defaultdict
+from datetime import date, timedelta
 from pathlib import Path
 
 import frictionless
 import pytest
 
 from cairn.world.generator import Generated, generate
+from cairn.world.generator.scales import SCALES
 
 # The shared autouse fixture that resets sign-in lock-outs touches the database.
 pytestmark = pytest.mark.django_db
@@ -135,3 +137,10 @@ def test_innocent_people_share_names_and_cars_with_offenders(local_world: Genera
     assert any((row["given_name"], row["family_name"]) in offender_names for row in innocent)
     assert any(row["value"] in offender_cars for row in innocent)
     assert {row["family_name"] for row in offenders} & {row["family_name"] for row in innocent}
+
+
+@pytest.mark.parametrize("scale", sorted(SCALES))
+def test_every_scales_default_period_ends_in_the_past(scale: str) -> None:
+    """A bundle with records dated after today is refused on loading."""
+    chosen = SCALES[scale]
+    assert chosen.start + timedelta(days=365 * chosen.years) < date.today()

@@ -40,7 +40,8 @@ class Command(BaseCommand):
             "--start",
             type=date.fromisoformat,
             default=None,
-            help="First day of the simulated period (YYYY-MM-DD); default 2023-04-01",
+            help="First day of the simulated period (YYYY-MM-DD); default 2023-04-01 "
+            "(national: 2021-04-01, so that its five years end in the past)",
         )
         load = sub.add_parser("load", help="Validate a bundle and load it in one transaction")
         load.add_argument("directory", type=Path)
