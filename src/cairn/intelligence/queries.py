@@ -67,6 +67,7 @@ def _mentioning(text: str) -> Q:
             Q(name_as_written__icontains=text)
             | Q(nickname__icontains=text)
             | Q(description__icontains=text)
+            | Q(address__icontains=text)
         ),
         PhoneMention.objects.filter(phone_q),
         VehicleMention.objects.filter(

@@ -142,6 +142,9 @@ def test_search_finds_reports_by_what_they_mention_and_by_date(
     page = client.get(reverse("intelligence:list"), {"date_from": "2027-01-01"}).content.decode()
     assert tiger.reference not in page
     assert client.get(reverse("intelligence:list"), {"date_from": "nonsense"}).status_code == 400
+    PersonMentionFactory(report=other, name_as_written="", address="12 Quay Street")
+    page = client.get(reverse("intelligence:list"), {"text": "quay st"}).content.decode()
+    assert other.reference in page and tiger.reference not in page
 
 
 def test_a_report_is_recorded_with_confirmed_suggestions_only(
