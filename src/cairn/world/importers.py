@@ -9,13 +9,32 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.utils.module_loading import autodiscover_modules
 
 from cairn.access.actor import Actor
 from cairn.access.models import Organisation, Team
 from cairn.access.services import organisation_create, team_create
+
+T = TypeVar("T")
+
+# How many ids one query's IN list takes at the most: well under SQLite's limit on parameters
+# (32,766), so a national bundle's half a million ids go in batches.
+IN_BATCH = 5000
+
+
+def batches(values: Iterable[T], size: int = IN_BATCH) -> Iterator[list[T]]:
+    """`values` in lists of at most `size`, for queries whose IN lists would pass the limit."""
+    batch: list[T] = []
+    for value in values:
+        batch.append(value)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
 
 Row = tuple[int, dict[str, str]]
 RowProblem = tuple[int, str, str]  # row number, field, message

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from cairn.access.actor import Actor
 from cairn.access.models import Organisation, Team
 from cairn.audit.models import Action, AuditEntry
+from cairn.world.importers import IN_BATCH, batches
 from cairn.world.models import LoadedBundle
 from cairn.world.services import BundleInvalid, BundleRefused, bundle_load
 
@@ -114,3 +115,9 @@ def test_a_broken_bundle_is_rejected_precisely_and_writes_nothing(
     assert f"{resource}, row {row}, field {field}" in str(located[0])
     after = (Organisation.objects.count(), AuditEntry.objects.count(), LoadedBundle.objects.count())
     assert after == before
+
+
+def test_ids_go_to_the_database_in_batches_under_its_limit_on_parameters() -> None:
+    assert [len(batch) for batch in batches(range(12), size=5)] == [5, 5, 2]
+    assert list(batches([])) == []
+    assert IN_BATCH * 2 < 32_766  # SQLite's limit, with room for a query's other parameters

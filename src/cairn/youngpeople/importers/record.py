@@ -12,7 +12,7 @@ from cairn.access.models import LawfulBasis, User
 from cairn.access.permissions import Perm
 from cairn.audit.models import Action
 from cairn.audit.services import audit_record, record_label
-from cairn.world.importers import ImportContext, Row, RowProblem, importer
+from cairn.world.importers import ImportContext, Row, RowProblem, batches, importer
 from cairn.youngpeople.importers.common import (
     AGENCIES,
     BATCH,
@@ -161,7 +161,11 @@ def allocate_demo_caseload(context: ImportContext) -> None:
     most missing episodes first. Runs after the assessments and episodes are loaded."""
     if not context.synthetic:
         return
-    people = list(YoungPerson.objects.filter(pk__in=context.created.get("young_people", [])))
+    people = [
+        person
+        for batch in batches(context.created.get("young_people", []))
+        for person in YoungPerson.objects.filter(pk__in=batch)
+    ]
     practitioner = User.objects.filter(username=DEMO_PRACTITIONER, is_active=True).first()
     if practitioner is None or not practitioner.can(Perm.EDIT_PERSON_RECORDS):
         return
@@ -172,17 +176,19 @@ def allocate_demo_caseload(context: ImportContext) -> None:
         if person.holding_team_id in teams and person.status == CaseStatus.OPEN
     ]
     latest_band: dict[int, str] = {}
-    for young_person_id, band in (
-        RiskAssessment.objects.filter(young_person__in=candidates)
-        .order_by("young_person_id", "assessed_on", "id")
-        .values_list("young_person_id", "band")
-    ):
-        latest_band[young_person_id] = band
-    episodes = Counter(
-        MissingEpisode.objects.filter(young_person__in=candidates).values_list(
-            "young_person_id", flat=True
+    episodes: Counter[int] = Counter()
+    for batch in batches(candidates):
+        for young_person_id, band in (
+            RiskAssessment.objects.filter(young_person__in=batch)
+            .order_by("young_person_id", "assessed_on", "id")
+            .values_list("young_person_id", "band")
+        ):
+            latest_band[young_person_id] = band
+        episodes.update(
+            MissingEpisode.objects.filter(young_person__in=batch).values_list(
+                "young_person_id", flat=True
+            )
         )
-    )
     chosen = sorted(
         candidates,
         key=lambda person: (

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 
-from cairn.world.importers import ImportContext, Row, RowProblem, importer
+from cairn.world.importers import ImportContext, Row, RowProblem, batches, importer
 from cairn.youngpeople.importers.common import (
     BATCH,
     IMPORTED,
@@ -151,14 +151,17 @@ def import_risk_indicators(context: ImportContext, rows: Iterable[Row]) -> int:
     by_assessment: dict[int, list[dict[str, str]]] = defaultdict(list)
     for _, row in rows:
         by_assessment[assessment_ids[row["risk_assessment_id"]]].append(row)
-    answered = set(
-        RiskAnswer.objects.filter(assessment_id__in=list(by_assessment))
-        .values_list("assessment_id", flat=True)
-        .distinct()
-    )
-    tool_ids = set(
-        RiskAssessment.objects.filter(pk__in=list(by_assessment)).values_list("tool_id", flat=True)
-    )
+    answered: set[int] = set()
+    tool_ids: set[int] = set()
+    for batch in batches(by_assessment):
+        answered.update(
+            RiskAnswer.objects.filter(assessment_id__in=batch)
+            .values_list("assessment_id", flat=True)
+            .distinct()
+        )
+        tool_ids.update(
+            RiskAssessment.objects.filter(pk__in=batch).values_list("tool_id", flat=True)
+        )
     tools = {tool.pk: tool for tool in RiskTool.objects.filter(pk__in=tool_ids)}
     indicators_of = {
         tool_id: {indicator.code: indicator for indicator in tool.indicators.all()}
@@ -201,8 +204,9 @@ def import_risk_indicators(context: ImportContext, rows: Iterable[Row]) -> int:
         # Loaded before: each ticked indicator is the answer already held for it.
         held = {
             (assessment_id, code): pk
+            for batch in batches(answered)
             for pk, assessment_id, code in RiskAnswer.objects.filter(
-                assessment_id__in=answered
+                assessment_id__in=batch
             ).values_list("pk", "assessment_id", "indicator__code")
         }
         for pk in answered:
