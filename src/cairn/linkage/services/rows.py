@@ -178,12 +178,12 @@ def report_facts(report_ids: set[int]) -> dict[int, ReportFacts]:
     """`ReportFacts` of these reports, in five queries."""
     ids = sorted(report_ids)
     people: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
-    for report_id, *person in (
+    for report_id, pk, given_name, nickname in (
         PersonMention.objects.filter(report_id__in=ids)
         .order_by("pk")
         .values_list("report_id", "pk", "given_name", "nickname")
     ):
-        people[report_id].append(tuple(person))  # type: ignore[arg-type]
+        people[report_id].append((pk, given_name, nickname))
     places: dict[int, list[str]] = defaultdict(list)
     for report_id, venue, address in (
         LocationMention.objects.filter(report_id__in=ids)
@@ -193,19 +193,19 @@ def report_facts(report_ids: set[int]) -> dict[int, ReportFacts]:
         if venue or address:
             places[report_id].append(venue or address)
     vehicles: dict[int, list[tuple[str, bool, int | None]]] = defaultdict(list)
-    for report_id, *vehicle in (
+    for report_id, registration, partial, owner in (
         VehicleMention.objects.filter(report_id__in=ids)
         .order_by("pk")
         .values_list("report_id", "registration", "is_partial", "person_id")
     ):
-        vehicles[report_id].append(tuple(vehicle))  # type: ignore[arg-type]
+        vehicles[report_id].append((registration, partial, owner))
     phones: dict[int, list[tuple[str, int | None]]] = defaultdict(list)
-    for report_id, *phone in (
+    for report_id, e164, owner in (
         PhoneMention.objects.filter(report_id__in=ids)
         .order_by("pk")
         .values_list("report_id", "e164", "person_id")
     ):
-        phones[report_id].append(tuple(phone))  # type: ignore[arg-type]
+        phones[report_id].append((e164, owner))
     return {
         pk: ReportFacts(
             reported_on=reported_at.date(),
