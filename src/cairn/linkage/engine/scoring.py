@@ -47,7 +47,11 @@ SCORE_COLUMNS = ("mention_id_l", "mention_id_r", "match_probability", "match_wei
 
 
 def predict(
-    model: Model, *, threshold: float | None = None, explanations: bool = True
+    model: Model,
+    *,
+    threshold: float | None = None,
+    explanations: bool = True,
+    chunks: int = 1,
 ) -> pd.DataFrame:
     """Score every blocked pair of the model's mentions.
 
@@ -55,6 +59,8 @@ def predict(
     `decision` (link/review/none), and for each comparison its level (`gamma_<name>`) and
     match weight (`weight_<name>`) — the explanation; see `explain`. Without `explanations`,
     only the first five: millions of pairs then fit in memory (a national re-link).
+    With `chunks` above 1 the mentions on one side of each pair are taken that many parts at a
+    time (Splink's `num_chunks_left`), so the blocked pairs of one part fit DuckDB's memory cap.
     """
     settings = model.linker._settings_obj
     retained = settings._retain_matching_columns, settings._retain_intermediate_calculation_columns
@@ -67,6 +73,7 @@ def predict(
                 threshold if threshold is not None else model.thresholds.review
             ),
             warning_mode="never",
+            **({"num_chunks_left": chunks, "num_chunks_right": 1} if chunks > 1 else {}),
         )
     finally:
         (

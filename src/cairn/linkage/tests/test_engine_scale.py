@@ -178,3 +178,13 @@ def test_the_area_is_compared_only_at_scale_and_an_unrecorded_one_says_nothing()
     assert level_of(area, north, mention("b", area="Bullfurt")) == "different areas"
     assert level_of(area, north, mention("b")) == "area unknown"
     assert level_of(area, mention("a"), mention("b")) == "area unknown"
+
+
+def test_scoring_in_parts_gives_the_same_pairs(model):
+    whole = predict(model, explanations=False)
+    parts = predict(model, explanations=False, chunks=3)
+    order = ["mention_id_l", "mention_id_r"]
+    left = whole.sort_values(order).reset_index(drop=True)
+    right = parts.sort_values(order).reset_index(drop=True)
+    assert left[order].equals(right[order])
+    assert left.match_probability.to_numpy() == pytest.approx(right.match_probability.to_numpy())
