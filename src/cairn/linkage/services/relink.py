@@ -39,6 +39,26 @@ from cairn.linkage.services.suspects import link_suspects
 from cairn.youngpeople.models import YoungPerson
 
 READ_CHUNK = 5000
+# Rows written per query, and links held in memory before they are written.
+WRITE_BATCH = 1000
+LINKS_HELD = 50_000
+
+
+class _LinkWriter:
+    """Mention links written as they are made, `LINKS_HELD` at a time: a national re-link
+    makes about two million, too many to hold as model instances at once."""
+
+    def __init__(self) -> None:
+        self.held: list[MentionLink] = []
+
+    def append(self, link: MentionLink) -> None:
+        self.held.append(link)
+        if len(self.held) >= LINKS_HELD:
+            self.flush()
+
+    def flush(self) -> None:
+        MentionLink.objects.bulk_create(self.held, batch_size=WRITE_BATCH)
+        self.held = []
 
 
 def _young_rejections() -> dict[tuple[int, int], str]:
@@ -211,6 +231,8 @@ def link_run(
         existing_entities = set(PersonEntity.objects.values_list("pk", flat=True))
         claimed: set[int] = set()
         entity_of: dict[int, int] = {}
+        kept: list[PersonEntity] = []
+        new: list[tuple[list[int], PersonEntity]] = []
         for group in groups:
             votes = Counter(current[m] for m in group if m in current)
             choice = next(
@@ -221,22 +243,26 @@ def link_run(
                 ),
                 None,
             )
-            entity = (
-                PersonEntity.objects.get(pk=choice)
-                if choice is not None
-                else PersonEntity.objects.create()
-            )
+            entity = PersonEntity(pk=choice, display_name=display_name(mentions[m] for m in group))
             if choice is None:
-                summary.entities_created += 1
-            entity.display_name = display_name(mentions[m] for m in group)
-            entity.save(update_fields=["display_name"])
+                new.append((group, entity))
+                continue
+            kept.append(entity)
+            claimed.add(choice)
+            for member in group:
+                entity_of[member] = choice
+        # In bulk: a national re-link makes hundreds of thousands of people.
+        PersonEntity.objects.bulk_update(kept, ["display_name"], batch_size=WRITE_BATCH)
+        PersonEntity.objects.bulk_create([e for _, e in new], batch_size=WRITE_BATCH)
+        summary.entities_created = len(new)
+        for group, entity in new:
             claimed.add(entity.pk)
             for member in group:
                 entity_of[member] = entity.pk
         summary.entities = len(groups)
         summary.mentions_moved = sum(1 for m, e in entity_of.items() if current.get(m) != e)
         MentionLink.objects.all().delete()
-        links = []
+        links = _LinkWriter()
         for group in groups:
             for member in group:
                 best = max(
@@ -296,7 +322,7 @@ def link_run(
                         explanation=scores.explain(pair),
                     )
                 )
-        MentionLink.objects.bulk_create(links)
+        links.flush()
         summary.proposed = len(proposed)
         _write_young_links(young_of, entity_of, by_pair, scores)
         identifiers = identifiers_resolve()
