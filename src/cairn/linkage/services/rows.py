@@ -23,23 +23,18 @@ from cairn.investigations.models import Suspect
 from cairn.linkage import engine
 from cairn.linkage.engine.descriptors import age_estimate, descriptors_in, sex_in
 from cairn.linkage.engine.schema import SEXES
+from cairn.linkage.models import Named
 from cairn.youngpeople.models import YoungPerson
 
 
-class MentionFields(Protocol):
+class MentionFields(Named, Protocol):
     """The fields of a stored person mention the model reads (a `PersonMention`, or a
-    `StoredMention` read as values)."""
+    `StoredMention` read as values): its names (`Named`) and these."""
 
     @property
     def pk(self) -> int: ...
     @property
     def report_id(self) -> int: ...
-    @property
-    def given_name(self) -> str: ...
-    @property
-    def family_name(self) -> str: ...
-    @property
-    def nickname(self) -> str: ...
     @property
     def sex(self) -> str: ...
     @property
