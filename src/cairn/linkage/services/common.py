@@ -66,8 +66,6 @@ def mentions_with_context() -> Any:
     return PersonMention.objects.select_related(
         "report__source_organisation", "report__owning_team__organisation"
     ).prefetch_related(
-        "phones",
-        "vehicles",
         "report__person_mentions",
         "report__location_mentions",
         "report__vehicle_mentions",

@@ -97,6 +97,15 @@ class ReportFacts:
         )
 
 
+def _ages(
+    date_of_birth: dt.date | None, age_min: int | None, age_max: int | None, description: str = ""
+) -> tuple[int | None, int | None]:
+    """The estimated ages the model compares: none when the date of birth is known."""
+    if date_of_birth:
+        return None, None
+    return age_estimate(age_min, age_max, description)
+
+
 def engine_mention(mention: PersonMention) -> engine.PersonMention:
     """A stored mention (its report's mentions prefetched) in the engine's schema."""
     return mention_row(mention, ReportFacts.of(mention.report))
@@ -116,10 +125,8 @@ def mention_row(mention: MentionFields, report: ReportFacts) -> engine.PersonMen
         for name in dict.fromkeys((given_name, nickname))
         if name
     ]
-    age_min, age_max = (
-        (None, None)
-        if mention.date_of_birth
-        else age_estimate(mention.age_min, mention.age_max, mention.description)
+    age_min, age_max = _ages(
+        mention.date_of_birth, mention.age_min, mention.age_max, mention.description
     )
     full = [(r, person) for r, partial, person in report.vehicles if r and not partial]
     context = [
@@ -230,10 +237,8 @@ def young_person_engine_mention(young_person: YoungPerson) -> engine.PersonMenti
     sex (only when recorded as female or male), phone, the addresses of their placements and
     the area of the team holding it: nothing else of the record."""
     aliases = [alias.name for alias in young_person.aliases.all()]
-    age_min, age_max = (
-        (None, None)
-        if young_person.date_of_birth
-        else age_estimate(young_person.estimated_age, young_person.estimated_age)
+    age_min, age_max = _ages(
+        young_person.date_of_birth, young_person.estimated_age, young_person.estimated_age
     )
     return engine.PersonMention(
         mention_id=str(-young_person.pk),
@@ -262,11 +267,7 @@ def suspect_engine_mention(suspect: Suspect) -> engine.PersonMention:
     investigation started, and sex when recorded as female or male; nothing else."""
     name = parse_name(suspect.name_as_recorded)
     unnamed = name.given_name.lower() in {"unknown", "unnamed"}
-    age_min, age_max = (
-        (None, None)
-        if suspect.date_of_birth
-        else age_estimate(suspect.estimated_age, suspect.estimated_age)
-    )
+    age_min, age_max = _ages(suspect.date_of_birth, suspect.estimated_age, suspect.estimated_age)
     return engine.PersonMention(
         mention_id=str(-(SUSPECT_IDS + suspect.pk)),
         given_name=None if unnamed else name.given_name or None,
