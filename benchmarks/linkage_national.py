@@ -157,7 +157,7 @@ def time_full_relink(
     stages.done("train")
     pairs = predict(model, explanations=False)
     stages.done("predict")
-    entity_of = constrained_clusters(pairs, existing, model.thresholds.link)
+    entity_of = constrained_clusters(pairs, existing, model.thresholds.link, connection=connection)
     stages.done("cluster")
     entity_of, placements = place_by_context(entity_of, existing, connection=connection)
     stages.done("place")

@@ -16,6 +16,10 @@ PERSON, PLACE = "person:", "place:"
 # Placement by context looks at each group's best candidates only, this many: beyond them the
 # last one's evidence stands for the next candidate's (never less than it really is).
 CANDIDATES_KEPT = 10
+# A street name proposes candidates only when at most this many entities in one area are known
+# by it (it still adds its evidence to candidates found otherwise): thousands known as "Boss"
+# would pair every one with every other, and none would be clearly ahead.
+STREET_NAME_CANDIDATES = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,8 +34,9 @@ class Placement:
 
 
 # What each entity's records name besides it (other entities as "person:<entity>", places,
-# vehicles, phones), and how rare each thing is: the log of the entities with any record over
-# those whose records name it.
+# vehicles, phones) and the street names its mentions give in each area
+# ("nickname:<area>:<name>": "Tiger" in one town is not "Tiger" in the next), and how rare each
+# thing is: the log of the entities with any record over those that name it.
 _THINGS_SQL = """
 create or replace temp table __cairn_things as
 with seen as (
@@ -44,11 +49,14 @@ named as (
 select entity, thing from (
     select distinct s.entity, n.thing from seen s join named n using (record)
     union
+    select distinct a.entity, 'nickname:' || coalesce(n.area, '') || ':' || unnest(n.nicknames)
+    from __cairn_assigned a join __cairn_nicknames n using (mention_id)
+    union
     select distinct x.entity, 'person:' || y.entity from seen x join seen y using (record)
     where x.entity <> y.entity
 );
 create or replace temp table __cairn_rarity as
-select thing, ln(total / count(*)) as rarity
+select thing, ln(total / count(*)) as rarity, count(*) as entities
 from __cairn_things, (
     select count(distinct a.entity)::double as total
     from __cairn_assigned a join __cairn_recorded m using (mention_id)
@@ -56,16 +64,17 @@ from __cairn_things, (
 group by thing, total;
 """
 
-# Every pair of entities sharing a person, vehicle or phone, scored by the rarity of all they
-# share (places included), leaving out those the round's groups already rule out (another sex,
-# nothing described in common, a named group onto an anonymous one; `contradiction` checks the
-# rest); only entities whose best candidate reaches `min_score`, smallest groups first, each
-# one's best `keep` candidates best first.
+# Every pair of entities sharing a person, vehicle, phone or street name, scored by the rarity of
+# all they share (places included), leaving out those the round's groups already rule out
+# (another sex, nothing described in common, a named group onto an anonymous one;
+# `contradiction` checks the rest); only entities whose best candidate reaches `min_score`,
+# smallest groups first, each one's best `keep` candidates best first.
 _CANDIDATES_SQL = """
 with candidates as (
     select distinct l.entity, r.entity as other
-    from __cairn_things l join __cairn_things r using (thing)
-    where l.entity <> r.entity and not starts_with(l.thing, 'place:')
+    from __cairn_things l join __cairn_things r using (thing) join __cairn_rarity w using (thing)
+    where l.entity <> r.entity and not starts_with(thing, 'place:')
+        and (not starts_with(thing, 'nickname:') or w.entities <= $street_name_candidates)
 ),
 traits as (
     select a.entity,
@@ -133,7 +142,12 @@ def _candidates(
     try:
         con.execute(_THINGS_SQL)
         rows = con.sql(
-            _CANDIDATES_SQL, params={"min_score": min_score, "keep": CANDIDATES_KEPT}
+            _CANDIDATES_SQL,
+            params={
+                "min_score": min_score,
+                "keep": CANDIDATES_KEPT,
+                "street_name_candidates": STREET_NAME_CANDIDATES,
+            },
         ).to_arrow_table()
     finally:
         con.unregister("__cairn_assigned")
@@ -175,8 +189,10 @@ def place_by_context(
     The evidence for an entity is the sum, over what the group's records name that the
     entity's records also name, of how rare that thing is (log of entities over entities that
     name it). A group joins the best entity when that sum is at least `min_score`, `ahead_by`
-    times the next candidate's, at least one shared thing is a person, vehicle or phone (a busy
-    takeaway alone says little), and nothing they say contradicts. Smallest groups go first;
+    times the next candidate's, at least one shared thing is a person, vehicle, phone or street
+    name (a busy takeaway alone says little), and nothing they say contradicts. A street name
+    counts as rare as the entities known by it make it: "Tiger" said of one person is strong,
+    "Bossman" said of thirty is not. Smallest groups go first;
     repeated for `rounds` or until nothing moves.
 
     The evidence is computed in DuckDB (`connection`, or a new in-memory one), so it scales to
@@ -189,6 +205,7 @@ def place_by_context(
     )
     con.register("__cairn_recorded", recorded)
     con.register("__cairn_traits", table.select(list(_TRAIT_COLUMNS)))
+    con.register("__cairn_nicknames", table.select(["mention_id", "area", "nicknames"]))
     placements: list[Placement] = []
     try:
         for _ in range(rounds):
@@ -203,6 +220,7 @@ def place_by_context(
     finally:
         con.unregister("__cairn_recorded")
         con.unregister("__cairn_traits")
+        con.unregister("__cairn_nicknames")
         con.execute("drop table if exists __cairn_things; drop table if exists __cairn_rarity")
         if connection is None:
             con.close()

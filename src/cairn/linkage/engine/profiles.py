@@ -28,9 +28,11 @@ class Profile:
     given: set[str] = field(default_factory=set)
     family: set[str] = field(default_factory=set)
     family_sounds: set[str] = field(default_factory=set)
-    births: set[dt.date] = field(default_factory=set)
+    # Dates as day numbers (days since 1970-01-01), as Arrow keeps them: converting a million
+    # dates to Python dates costs more than every comparison made of them.
+    births: set[int] = field(default_factory=set)
     # Each birth interval (from an age estimate) with how many members gave it.
-    ages: Counter[tuple[dt.date, dt.date]] = field(default_factory=Counter)
+    ages: Counter[tuple[int, int]] = field(default_factory=Counter)
     refused: set[str] = field(default_factory=set)
 
     def absorb(self, other: Profile) -> None:
@@ -54,9 +56,16 @@ def _similar(left: set[str], right: set[str]) -> bool:
     )
 
 
-def _one_typo_apart(left: set[dt.date], right: set[dt.date]) -> bool:
+_EPOCH = dt.date(1970, 1, 1)
+
+
+def _written(day: int) -> str:
+    return (_EPOCH + dt.timedelta(days=day)).isoformat()
+
+
+def _one_typo_apart(left: set[int], right: set[int]) -> bool:
     return any(
-        jellyfish.damerau_levenshtein_distance(a.isoformat(), b.isoformat()) <= 1
+        jellyfish.damerau_levenshtein_distance(_written(a), _written(b)) <= 1
         for a in left
         for b in right
     )
@@ -110,7 +119,13 @@ def is_named(profile: Profile) -> bool:
 
 
 def _column(table: pa.Table, name: str) -> list[Any]:
-    return table.column(name).to_pylist() if name in table.column_names else [None] * len(table)
+    """A column as Python values, dates as day numbers."""
+    if name not in table.column_names:
+        return [None] * len(table)
+    column = table.column(name)
+    if pa.types.is_date32(column.type):
+        column = column.cast(pa.int32())
+    return column.to_pylist()
 
 
 _PROFILE_COLUMNS = (
@@ -154,19 +169,27 @@ class Profiles(dict[str, Profile]):
         if self.columns is None:  # converted whole on first use, not once per mention
             self.columns = [_column(self.table, name) for name in _PROFILE_COLUMNS]
         row = self.index[mention]
-        sex, descriptors, keys, given, family, sound, birth, born_from, born_to = (
-            column[row] for column in self.columns
+        sexes, features, keys, givens, families, sounds, births, froms, tos = self.columns
+        sex, given, family, sound, birth = (
+            sexes[row],
+            givens[row],
+            families[row],
+            sounds[row],
+            births[row],
         )
+        born_from, born_to = froms[row], tos[row]
         return Profile(
             members=[mention],
             sexes={sex} if sex else set(),
-            descriptors=set(descriptors or ()),
-            name_keys=set(keys or ()),
+            descriptors=set(features[row] or ()),
+            name_keys=set(keys[row] or ()),
             given={given} if given else set(),
             family={family} if family else set(),
             family_sounds={sound} if sound else set(),
-            births={birth} if birth else set(),
-            ages=Counter([(born_from, born_to)] if born_from and born_to else []),
+            births={birth} if birth is not None else set(),
+            ages=Counter({(born_from, born_to): 1})
+            if born_from is not None and born_to is not None
+            else Counter(),
             refused=set(self.refused.get(mention, ())),
         )
 

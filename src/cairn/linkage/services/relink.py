@@ -102,20 +102,31 @@ def _write_young_links(
 
 def _placement_explanation(placement: engine.Placement) -> list[dict[str, Any]]:
     """A context placement in the shape of a pair's explanation, for the entity page."""
-    kinds = Counter(thing.split(":", 1)[0] for thing in placement.shared)
+    street_names = sorted(
+        thing.rsplit(":", 1)[1] for thing in placement.shared if thing.startswith("nickname:")
+    )
+    kinds = Counter(
+        thing.split(":", 1)[0] for thing in placement.shared if not thing.startswith("nickname:")
+    )
     words = {"person": ("person", "people"), "place": ("place", "places")}
     words |= {"vehicle": ("vehicle", "vehicles"), "phone": ("phone", "phones")}
     shared = ", ".join(
         f"{count} {words.get(kind, (kind, kind + 's'))[count != 1]}"
         for kind, count in sorted(kinds.items())
     )
+    reasons = ["described the same way"]
+    if street_names:
+        quoted = ", ".join(f"'{name.title()}'" for name in street_names)
+        reasons.append(f"known by the same street name ({quoted})")
+    if shared:
+        reasons.append(f"seen with the same {shared}")
     return [
         {
             "comparison": "context",
             "level": (
-                f"No identifier; described the same way and seen with the same {shared} as in "
-                f"this person's other reports (evidence {placement.score:.1f} against "
-                f"{placement.runner_up:.1f} for the next candidate)"
+                f"Placed by context: {'; '.join(reasons)} as in this person's other records "
+                f"(evidence {placement.score:.1f} against {placement.runner_up:.1f} for the "
+                "next candidate)"
             ),
             "match_weight": placement.score,
         }

@@ -3,11 +3,13 @@
 import datetime as dt
 
 import pandas as pd
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cairn.linkage.engine import PersonMention, matching_table
 from cairn.linkage.engine.clustering import (
+    _merged_in_turn,
+    _strong,
     constrained_clusters,
     place_by_context,
     resolve,
@@ -147,3 +149,79 @@ def test_two_equally_likely_people_leave_the_mention_unplaced():
     table = matching_table(mentions)
     entity_of, _ = resolve(_pairs(("chloe-1", "chloe-2", 0.99)), table, 0.8)
     assert entity_of["unknown"] == "unknown"
+
+
+_ADULT = st.builds(
+    dict,
+    given_name=st.sampled_from([None, "Tom", "Thomas", "Dean", "Jay"]),
+    family_name=st.sampled_from([None, "Smith", "Smyth", "Marsh"]),
+    sex=st.sampled_from([None, "male", "female"]),
+    descriptors=st.sampled_from([[], ["beard"], ["glasses"], ["beard", "tall"]]),
+    date_of_birth=st.sampled_from([None, dt.date(1990, 1, 2), dt.date(1990, 2, 1)]),
+    age_min=st.sampled_from([None, 20, 30, 45]),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    people=st.lists(_ADULT, min_size=2, max_size=12),
+    links=st.lists(
+        st.tuples(st.integers(0, 11), st.integers(0, 11), st.floats(0.8, 1.0)), max_size=30
+    ),
+    rejected=st.lists(st.tuples(st.integers(0, 11), st.integers(0, 11)), max_size=2),
+    accepted=st.lists(st.tuples(st.integers(0, 11), st.integers(0, 11)), max_size=2),
+)
+def test_clustering_makes_the_same_people_as_merging_every_pair_in_turn(
+    people, links, rejected, accepted
+):
+    mentions = [
+        _adult(f"m{i}", **(p | {"age_max": p["age_min"] + 9 if p["age_min"] else None}))
+        for i, p in enumerate(people)
+    ]
+    n = len(mentions)
+    pairs = _pairs(*((f"m{a}", f"m{b}", p) for a, b, p in links if a < n and b < n and a != b))
+    must = [(f"m{a}", f"m{b}") for a, b in accepted if a < n and b < n and a != b]
+    cannot = [(f"m{a}", f"m{b}") for a, b in rejected if a < n and b < n and a != b]
+    table = matching_table(mentions)
+    in_turn = _merged_in_turn(_strong(pairs, 0.8), table, must, cannot)
+    assert constrained_clusters(pairs, table, 0.8, must_link=must, cannot_link=cannot) == in_turn
+
+
+def test_a_street_name_places_a_mention_on_the_one_person_known_by_it():
+    mentions = [
+        _adult("dean-1", given_name="Dean", nicknames=["Tiger"], record="r1"),
+        _adult("dean-2", given_name="Dean", record="r2"),
+        _adult("tiger", nicknames=["Tiger"], record="r3"),
+        *_others(),
+    ]
+    table = matching_table(mentions)
+    entity_of, placements = resolve(_pairs(("dean-1", "dean-2", 0.95)), table, 0.8)
+    assert entity_of["tiger"] == entity_of["dean-1"]
+    (placement,) = placements
+    assert placement.shared == ("nickname:(unknown):tiger",)
+
+
+def test_a_street_name_two_people_are_known_by_places_no_mention():
+    mentions = [
+        _adult("dean", given_name="Dean", nicknames=["Tiger"], record="r1"),
+        _adult("alan", given_name="Alan", nicknames=["Tiger"], record="r2"),
+        _adult("tiger", nicknames=["Tiger"], record="r3"),
+        *_others(),
+    ]
+    entity_of, placements = resolve(_pairs(), matching_table(mentions), 0.8)
+    assert entity_of["tiger"] == "tiger"
+    assert placements == []
+
+
+def test_a_street_name_from_another_area_places_no_mention():
+    mentions = [
+        _adult("dean-1", given_name="Dean", nicknames=["Tiger"], record="r1", area="Leeds"),
+        _adult("dean-2", given_name="Dean", record="r2", area="Leeds"),
+        _adult("tiger", nicknames=["Tiger"], record="r3", area="York"),
+        *_others(),
+    ]
+    entity_of, placements = resolve(
+        _pairs(("dean-1", "dean-2", 0.95)), matching_table(mentions), 0.8
+    )
+    assert entity_of["tiger"] == "tiger"
+    assert placements == []

@@ -23,7 +23,7 @@ from cairn.linkage.models import (
     PersonEntity,
     ReviewDecision,
 )
-from cairn.linkage.services import scoring
+from cairn.linkage.services import relink, scoring
 from cairn.linkage.services.common import mentions_with_context
 from cairn.linkage.tests.factories import person_mention, stored_population, use_scores
 from cairn.youngpeople.tests.factories import YoungPersonFactory
@@ -492,3 +492,20 @@ def test_a_full_re_link_reads_each_mention_as_a_single_report_link_does(team):
     assert by_values[str(tiger.pk)].phones == ["+447700900123"]
     assert by_values[str(tiger.pk)].vehicles == ["KX12ABC"]
     assert by_values[str(other.pk)].associates == ["Tiger"]
+
+
+def test_a_placement_by_context_is_explained_by_what_the_records_shared():
+    placement = engine.Placement(
+        ("7",),
+        "3",
+        7.5,
+        1.25,
+        ("nickname:leeds:big man", "person:12", "person:40", "vehicle:ab12cde"),
+    )
+    (reason,) = relink._placement_explanation(placement)
+    assert reason["comparison"] == "context"
+    assert reason["level"] == (
+        "Placed by context: described the same way; known by the same street name ('Big Man'); "
+        "seen with the same 2 people, 1 vehicle as in this person's other records "
+        "(evidence 7.5 against 1.2 for the next candidate)"
+    )
