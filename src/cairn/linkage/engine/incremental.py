@@ -50,13 +50,18 @@ def _rules(model: Model) -> list[_Rule]:
 
 def _keyed(model: Model) -> bool:
     """Whether `link_new` can look candidates up by key: one set of mentions (not two-file
-    linking, whose pairs carry source datasets) and an equi-join in every blocking rule."""
-    settings = model.linker._settings_obj
-    if settings._link_type != "dedupe_only":
-        return False
-    return all(
-        rule._equi_join_conditions for rule in settings._blocking_rules_to_generate_predictions
-    )
+    linking, whose pairs carry source datasets) and an equi-join in every blocking rule.
+
+    Asked once per model: reading the rules' join conditions parses their SQL (about 45 ms at
+    national scale, a quarter of linking one report)."""
+    cached: bool | None = getattr(model, "_keyed", None)
+    if cached is None:
+        settings = model.linker._settings_obj
+        cached = settings._link_type == "dedupe_only" and all(
+            rule._equi_join_conditions for rule in settings._blocking_rules_to_generate_predictions
+        )
+        model._keyed = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def keys_sql(table: str, rules: Sequence[_Rule], *, new: bool) -> str:
@@ -98,6 +103,9 @@ def prepare_linking(model: Model) -> _Linking:
     from splink.internals.term_frequencies import _join_tf_to_input_table_sql
 
     assert model.table is not None
+    # One chunk: taking a report's few hundred candidates from a table read in chunks costs
+    # about 35 ms at national scale, from one chunk about 1 ms.
+    model.table = model.table.combine_chunks()
     rules = _rules(model)
     con = model.db_api._con
     numbered = model.table.append_column(
