@@ -31,8 +31,9 @@ class Profile:
     # Dates as day numbers (days since 1970-01-01), as Arrow keeps them: converting a million
     # dates to Python dates costs more than every comparison made of them.
     births: set[int] = field(default_factory=set)
-    # Each birth interval (from an age estimate) with how many members gave it.
-    ages: Counter[tuple[int, int]] = field(default_factory=Counter)
+    # Each birth interval (from an age estimate, or a date of birth: the third value says
+    # which) with how many members gave it.
+    ages: Counter[tuple[int, int, bool]] = field(default_factory=Counter)
     refused: set[str] = field(default_factory=set)
 
     def absorb(self, other: Profile) -> None:
@@ -103,13 +104,15 @@ def contradiction(a: Profile, b: Profile) -> str | None:
     ):
         return "different family names"
     if a.ages and b.ages:
-        overlapping = sum(
-            n * m
-            for x, n in a.ages.items()
-            for y, m in b.ages.items()
-            if x[0] <= y[1] and y[0] <= x[1]
-        )
-        if overlapping < AGES_AGREE * a.ages.total() * b.ages.total():
+        overlapping = compared = 0
+        for (start, end, dated), n in a.ages.items():
+            for (other_start, other_end, other_dated), m in b.ages.items():
+                if dated and other_dated:
+                    continue  # two dates of birth: compared above, one typing error allowed
+                compared += n * m
+                if start <= other_end and other_start <= end:
+                    overlapping += n * m
+        if overlapping < AGES_AGREE * compared:
             return "ages too far apart"
     return None
 
@@ -123,8 +126,8 @@ def _column(table: pa.Table, name: str) -> list[Any]:
     if name not in table.column_names:
         return [None] * len(table)
     column = table.column(name)
-    if pa.types.is_date32(column.type):
-        column = column.cast(pa.int32())
+    if pa.types.is_date(column.type):
+        column = column.cast(pa.date32()).cast(pa.int32())
     return column.to_pylist()
 
 
@@ -187,7 +190,7 @@ class Profiles(dict[str, Profile]):
             family={family} if family else set(),
             family_sounds={sound} if sound else set(),
             births={birth} if birth is not None else set(),
-            ages=Counter({(born_from, born_to): 1})
+            ages=Counter({(born_from, born_to, birth is not None): 1})
             if born_from is not None and born_to is not None
             else Counter(),
             refused=set(self.refused.get(mention, ())),

@@ -225,3 +225,16 @@ def test_a_street_name_from_another_area_places_no_mention():
     )
     assert entity_of["tiger"] == "tiger"
     assert placements == []
+
+
+def test_dates_of_birth_one_typing_error_apart_agree_and_others_keep_people_apart():
+    table = matching_table(
+        [
+            _adult("a", given_name="Dean", date_of_birth=dt.date(1990, 1, 2)),
+            _adult("b", given_name="Dean", date_of_birth=dt.date(1990, 1, 20)),
+            _adult("c", given_name="Dean", date_of_birth=dt.date(1985, 6, 11)),
+        ]
+    )
+    entity_of = constrained_clusters(_pairs(("a", "b", 0.95), ("b", "c", 0.9)), table, 0.8)
+    assert entity_of["a"] == entity_of["b"]
+    assert entity_of["c"] == "c"
