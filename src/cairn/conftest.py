@@ -16,6 +16,24 @@ from cairn.access.tests.factories import TeamFactory, UserFactory
 # One Chromium and one axe for the whole run, whichever apps' browser tests are collected.
 pytest_plugins = ["cairn.core.tests.browser.session"]
 
+_DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests that touch no database `no_database`, before `-m` selects: CI's second
+    run, on PostgreSQL, leaves them out (the first run, on SQLite, has run them)."""
+    for item in items:
+        uses = set(getattr(item, "fixturenames", ()))
+        if item.get_closest_marker("django_db") is None and not _DATABASE_FIXTURES & uses:
+            item.add_marker(pytest.mark.no_database)
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings) -> None:
