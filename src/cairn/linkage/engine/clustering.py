@@ -103,10 +103,11 @@ traits as (
             true
         ) as ages_meet,
         count(*) filter (where len(descriptors) > 0) as described,
-        count(*) filter (where len(name_keys) > 0) as keyed
+        count(*) filter (where len(name_keys) > 0) as keyed,
+        min(mention_id) as first
     from members group by component
 )
-select t.component from traits t left join shared s using (component)
+select t.component, t.first from traits t left join shared s using (component)
 where one_sex and one_birth and one_family and ages_meet
     and (t.described = 0 or s.features = t.described)
     and (t.keyed = 0 or s.keys = t.keyed)
@@ -127,12 +128,13 @@ _CLUSTERED_COLUMNS = (
 
 def _uncontradicted(
     table: pa.Table, ids: pa.Array, component: list[int], connection: duckdb.DuckDBPyConnection
-) -> set[int]:
-    """The components (of mentions `ids`) no order of merging could find a contradiction in."""
+) -> dict[int, str]:
+    """The components (of mentions `ids`) no order of merging could find a contradiction in,
+    each with its smallest mention id (the entity's name)."""
     connection.register("__cairn_components", pa.table({"mention_id": ids, "component": component}))
     connection.register("__cairn_clustered", table.select(list(_CLUSTERED_COLUMNS)))
     try:
-        return {row[0] for row in connection.execute(_UNCONTRADICTED_SQL).fetchall()}
+        return dict(connection.execute(_UNCONTRADICTED_SQL).fetchall())
     finally:
         connection.unregister("__cairn_components")
         connection.unregister("__cairn_clustered")
@@ -172,18 +174,15 @@ def constrained_clusters(
     names = ids.to_pylist()
     if must or cannot:
         index = {mention: i for i, mention in enumerate(names)}
-        whole -= {component[index[m]] for pair in must + cannot for m in pair if m in index}
+        for mention in {m for pair in must + cannot for m in pair if m in index}:
+            whole.pop(component[index[mention]], None)
     # A component's pairs touch no other component, so merging only the remaining components'
     # pairs, in the same order, makes the same groups as merging them all.
     remaining = [i for i, a in enumerate(left) if component[a] not in whole]
     entity_of = _merged_in_turn(strong.iloc[remaining], table, must, cannot)
-    first: dict[int, str] = {}
-    for mention, c in zip(names, component, strict=True):
-        if c in whole and (c not in first or mention < first[c]):
-            first[c] = mention
     for mention, c in zip(names, component, strict=True):
         if c in whole:
-            entity_of[mention] = first[c]
+            entity_of[mention] = whole[c]
     return entity_of
 
 

@@ -50,7 +50,7 @@ select entity, thing from (
     select distinct s.entity, n.thing from seen s join named n using (record)
     union
     select distinct a.entity, 'nickname:' || coalesce(n.area, '') || ':' || unnest(n.nicknames)
-    from __cairn_assigned a join __cairn_nicknames n using (mention_id)
+    from __cairn_assigned a join __cairn_traits n using (mention_id)
     union
     select distinct x.entity, 'person:' || y.entity from seen x join seen y using (record)
     where x.entity <> y.entity
@@ -119,7 +119,16 @@ best as (
 select entity, other, score from best order by size, entity, score desc, other
 """
 
-_TRAIT_COLUMNS = ("mention_id", "sex", "descriptors", "given_name", "family_name", "date_of_birth")
+_TRAIT_COLUMNS = (
+    "mention_id",
+    "sex",
+    "descriptors",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "nicknames",
+    "area",
+)
 
 _SHARED_SQL = """
 select w.entity, w.other, list(l.thing order by l.thing) as shared
@@ -205,7 +214,6 @@ def place_by_context(
     )
     con.register("__cairn_recorded", recorded)
     con.register("__cairn_traits", table.select(list(_TRAIT_COLUMNS)))
-    con.register("__cairn_nicknames", table.select(["mention_id", "area", "nicknames"]))
     placements: list[Placement] = []
     try:
         for _ in range(rounds):
@@ -220,7 +228,6 @@ def place_by_context(
     finally:
         con.unregister("__cairn_recorded")
         con.unregister("__cairn_traits")
-        con.unregister("__cairn_nicknames")
         con.execute("drop table if exists __cairn_things; drop table if exists __cairn_rarity")
         if connection is None:
             con.close()
