@@ -198,10 +198,11 @@ def place_by_context(
     The evidence for an entity is the sum, over what the group's records name that the
     entity's records also name, of how rare that thing is (log of entities over entities that
     name it). A group joins the best entity when that sum is at least `min_score`, `ahead_by`
-    times the next candidate's, at least one shared thing is a person, vehicle, phone or street
-    name (a busy takeaway alone says little), and nothing they say contradicts. A street name
-    counts as rare as the entities known by it make it: "Tiger" said of one person is strong,
-    "Bossman" said of thirty is not. Smallest groups go first;
+    times the next rival's (an anonymous candidate that nothing sets apart from a named best
+    one is no rival: it may be the same person, unnamed), at least one shared thing is a
+    person, vehicle, phone or street name (a busy takeaway alone says little), and nothing they
+    say contradicts. A street name counts as rare as the entities known by it make it: "Tiger"
+    said of one person is strong, "Bossman" said of thirty is not. Smallest groups go first;
     repeated for `rounds` or until nothing moves.
 
     The evidence is computed in DuckDB (`connection`, or a new in-memory one), so it scales to
@@ -263,6 +264,8 @@ def _place_round(
             # placed (or not) on its own evidence, against every candidate.
             if named and not is_named(groups.profiles[other_root]):
                 continue
+            if found and _may_be_the_same(groups, found[0][2], other_root):
+                continue
             found.append((score, other, other_root))
             if len(found) == 2:
                 break
@@ -281,3 +284,15 @@ def _place_round(
         groups.merge(root, other_root, force=True)
         moved.append((entity, other, members, best, second))
     return moved
+
+
+def _may_be_the_same(groups: Groups, best: str, other: str) -> bool:
+    """Whether a candidate behind the best one is no rival to it: an anonymous group that
+    nothing sets apart from a named best candidate may be that person, seen without a name
+    (a relative described the same way beside the same car, again and again). Counting it
+    as a rival would leave every anonymous sighting of a person unplaced for the others."""
+    return (
+        is_named(groups.profiles[best])
+        and not is_named(groups.profiles[other])
+        and contradiction(groups.profiles[other], groups.profiles[best]) is None
+    )

@@ -100,6 +100,38 @@ def test_a_named_group_is_never_placed_onto_an_anonymous_one():
     assert [p.mentions for p in placements] == [("anonymous",)]
 
 
+def _dean_and_two_sightings(**second: object) -> list[PersonMention]:
+    """Dean named beside his car twice; two anonymous sightings beside it, each on its own."""
+    car = ["vehicle:AB12CDE", "place:the retail park"]
+    return [
+        _man("dean-1", "r1", given_name="Dean", family_name="Marsh", context=car),
+        _man("dean-2", "r2", given_name="Dean", family_name="Marsh", context=car),
+        _man("seen-1", "r3", context=car, age_min=None, age_max=None),
+        _man("seen-2", "r4", context=car, **second),
+        *_strangers(),
+    ]
+
+
+def test_anonymous_sightings_of_a_named_person_are_no_rivals_to_him():
+    mentions = _dean_and_two_sightings()
+    entity_of = _entities(mentions, **{"dean-2": "dean-1"})
+    final, placements = place_by_context(entity_of, matching_table(mentions))
+    # Each sighting's next candidate is the other sighting, which may be Dean unnamed: both join
+    # him rather than each standing in the other's way.
+    assert final["seen-1"] == final["seen-2"] == final["dean-1"]
+    assert sorted(p.mentions for p in placements) == [("seen-1",), ("seen-2",)]
+
+
+def test_an_anonymous_candidate_that_cannot_be_the_named_one_is_still_a_rival():
+    # The second sighting is of a man in his fifties: not Dean, and as close to the first
+    # sighting (which gives no age) as Dean is.
+    mentions = _dean_and_two_sightings(age_min=50, age_max=59)
+    entity_of = _entities(mentions, **{"dean-2": "dean-1"})
+    final, _ = place_by_context(entity_of, matching_table(mentions))
+    assert final["seen-1"] != final["dean-1"]
+    assert final["seen-2"] != final["dean-1"]
+
+
 def test_mentions_without_a_record_keep_their_entity():
     mentions = [_man("a", None), _man("b", None, given_name="Dean"), *_strangers(3)]  # type: ignore[arg-type]
     final, placements = place_by_context(_entities(mentions), matching_table(mentions))
