@@ -264,7 +264,7 @@ def _place_round(
             # placed (or not) on its own evidence, against every candidate.
             if named and not is_named(groups.profiles[other_root]):
                 continue
-            if found and _may_be_the_same(groups, found[0][2], other_root):
+            if found and _no_rival(groups, found[0][2], other_root):
                 continue
             found.append((score, other, other_root))
             if len(found) == 2:
@@ -286,12 +286,13 @@ def _place_round(
     return moved
 
 
-def _may_be_the_same(groups: Groups, best: str, other: str) -> bool:
-    """Whether a candidate behind the best one is no rival to it: an anonymous group that
-    nothing sets apart from a named best candidate may be that person, seen without a name
-    (a relative described the same way beside the same car, again and again). Counting it
-    as a rival would leave every anonymous sighting of a person unplaced for the others."""
-    return (
+def _no_rival(groups: Groups, best: str, other: str) -> bool:
+    """Whether a candidate behind the best one is no rival to it: the same entity by now (an
+    earlier group this round joined the best candidate), or an anonymous group that nothing
+    sets apart from a named best candidate, which may be that person seen without a name (a
+    relative described the same way beside the same car, again and again). Counting either as
+    a rival would leave every unnamed sighting of a person unplaced for the others."""
+    return other == best or (
         is_named(groups.profiles[best])
         and not is_named(groups.profiles[other])
         and contradiction(groups.profiles[other], groups.profiles[best]) is None
