@@ -122,6 +122,15 @@ def test_anonymous_sightings_of_a_named_person_are_no_rivals_to_him():
     assert sorted(p.mentions for p in placements) == [("seen-1",), ("seen-2",)]
 
 
+def test_a_candidate_that_joined_the_best_one_earlier_in_the_round_is_no_rival():
+    mentions = _dean_and_two_sightings()
+    entity_of = _entities(mentions, **{"dean-2": "dean-1"})
+    # In one round: the first sighting joins Dean, and then stands for him, not against him.
+    final, placements = place_by_context(entity_of, matching_table(mentions), rounds=1)
+    assert final["seen-1"] == final["seen-2"] == final["dean-1"]
+    assert len(placements) == 2
+
+
 def test_an_anonymous_candidate_that_cannot_be_the_named_one_is_still_a_rival():
     # The second sighting is of a man in his fifties: not Dean, and as close to the first
     # sighting (which gives no age) as Dean is.
