@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from cairn.access.actor import Actor
 from cairn.access.models import User
@@ -171,9 +171,18 @@ def _decidable(actor: Actor, pk: int) -> ReviewItem:
     return item
 
 
+class QueueIn(Schema):
+    page: int = Field(1, ge=1, description="Pages of 50 pairs, most probable first")
+    person: int | None = Field(None, ge=1, description="Only pairs touching this person entity")
+
+
 @router.get("/review", response=list[ProposalOut])
-def list_review(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_proposal(item) for item in review_queue(_actor(request))]
+def list_review(request: HttpRequest, filters: Query[QueueIn]) -> list[dict[str, Any]]:
+    """Proposed pairs, 50 a page; a page past the last is empty."""
+    found = review_queue(_actor(request), page=filters.page, person=filters.person)
+    if found.page.number != filters.page:
+        return []
+    return [_proposal(item) for item in found.items]
 
 
 @router.post("/review/{pk}/accept", response=EntityOut)

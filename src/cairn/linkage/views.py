@@ -28,6 +28,7 @@ from cairn.linkage.queries import (
     person_entity_open,
     proposal_for_decision,
     review_queue,
+    reviews_waiting,
     young_link_for_reject,
 )
 from cairn.youngpeople.views.common import casework
@@ -77,8 +78,19 @@ def _restricted(request: AuthenticatedRequest, what: str) -> HttpResponse:
 
 @casework()
 def queue(request: AuthenticatedRequest) -> HttpResponse:
-    items = review_queue(Actor.from_request(request))
-    return render(request, "linkage/queue.html", {"items": items})
+    """The queue, a page at a time; `?person=<id>` narrows it to pairs touching one person."""
+    person = request.GET.get("person")
+    if person is not None and not (person.isascii() and person.isdigit() and int(person) > 0):
+        error = "The person to review pairs for must be given by the number in their reference"
+        return render(request, "linkage/queue.html", {"error": error}, status=400)
+    found = review_queue(
+        Actor.from_request(request),
+        page=request.GET.get("page"),
+        person=int(person) if person is not None else None,
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "linkage/queue.html", {"found": found, "query": query.urlencode()})
 
 
 def _review_page(
@@ -148,6 +160,7 @@ def _entity_page(
             "links": links,
             "history": link_history(actor, view),
             "form": form or UnmergeForm(),
+            "reviews_waiting": reviews_waiting(actor, view.entity.pk),
         },
         status=status,
     )

@@ -25,9 +25,11 @@ from cairn.linkage.queries.identifiers import (
 from cairn.linkage.queries.review import (
     QUEUE_LIMIT,
     ReviewItem,
+    ReviewPage,
     link_for_unmerge,
     proposal_for_decision,
     review_queue,
+    reviews_waiting,
     young_link_for_reject,
 )
 
@@ -41,6 +43,7 @@ __all__ = [
     "Identifier",
     "IdentifierView",
     "ReviewItem",
+    "ReviewPage",
     "SeenMention",
     "Sighting",
     "YoungRecordView",
@@ -50,6 +53,7 @@ __all__ = [
     "person_entity_open",
     "proposal_for_decision",
     "review_queue",
+    "reviews_waiting",
     "vehicle_candidates",
     "visible_report_ids",
     "young_link_for_reject",

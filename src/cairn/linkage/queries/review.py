@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 
 from cairn.access.actor import Actor
 from cairn.access.queries import RecordNotFound, audit_consultation, scope
 from cairn.intelligence.models import IntelligenceReport, PersonMention
-from cairn.linkage.models import LinkStatus, MentionLink, YoungPersonLink
+from cairn.linkage.models import LinkStatus, MentionLink, PersonEntity, YoungPersonLink
 from cairn.linkage.queries.common import EntityRestricted, SeenMention, as_seen, visible_report_ids
 from cairn.youngpeople.models import YoungPerson
 
@@ -35,14 +36,54 @@ def _proposals() -> QuerySet[MentionLink]:
     )
 
 
-def review_queue(actor: Actor, *, limit: int = QUEUE_LIMIT) -> Sequence[ReviewItem]:
-    """Proposed pairs with at least one side the user may see, most probable first."""
+@dataclass(frozen=True)
+class ReviewPage:
+    """One page of the queue, most probable first, with the number waiting in all."""
+
+    items: Sequence[ReviewItem]
+    page: Page[MentionLink]
+    # The person entity the queue is narrowed to, if any.
+    person: int | None = None
+
+    @property
+    def total(self) -> int:
+        return self.page.paginator.count
+
+    @property
+    def person_reference(self) -> str:
+        return PersonEntity(pk=self.person).reference if self.person is not None else ""
+
+
+def _waiting(actor: Actor, person: int | None) -> QuerySet[MentionLink]:
+    """Proposed pairs with at least one side the user may see; with `person`, only those that
+    would join a mention to that person entity or one of its mentions to another."""
     visible_q = scope(actor.user, IntelligenceReport.objects.all()).values("pk")
-    links = list(
-        _proposals()
-        .filter(Q(mention__report__in=visible_q) | Q(paired_with__report__in=visible_q))
-        .order_by("-match_probability", "id")[:limit]
+    waiting = _proposals().filter(
+        Q(mention__report__in=visible_q) | Q(paired_with__report__in=visible_q)
     )
+    if person is not None:
+        own = (
+            MentionLink.objects.filter(entity_id=person)
+            .exclude(status=LinkStatus.PROPOSED)
+            .values("mention_id")
+        )
+        waiting = waiting.filter(Q(entity_id=person) | Q(mention__in=own))
+    return waiting.order_by("-match_probability", "id")
+
+
+def review_queue(
+    actor: Actor,
+    *,
+    page: int | str | None = 1,
+    person: int | None = None,
+    per_page: int | None = None,
+) -> ReviewPage:
+    """A page of proposed pairs with at least one side the user may see, most probable first.
+
+    A page number that is not a number gives the first page, one past the end the last (as
+    Django's `Paginator.get_page`)."""
+    found = Paginator(_waiting(actor, person), per_page or QUEUE_LIMIT).get_page(page)
+    links = list(found.object_list)
     reports: set[int] = set()
     for link in links:
         assert link.paired_with is not None
@@ -62,8 +103,14 @@ def review_queue(actor: Actor, *, limit: int = QUEUE_LIMIT) -> Sequence[ReviewIt
         PersonMention,
         sorted({s.mention.pk for item in items for s in (item.left, item.right) if s.mention}),
         summary="Viewed the entity-resolution review queue",
+        detail={"person_entity": person} if person is not None else None,
     )
-    return items
+    return ReviewPage(items=items, page=found, person=person)
+
+
+def reviews_waiting(actor: Actor, person: int) -> int:
+    """How many proposed pairs the user could review that touch a person entity."""
+    return _waiting(actor, person).count()
 
 
 def proposal_for_decision(actor: Actor, pk: int) -> ReviewItem:

@@ -149,3 +149,16 @@ def test_reject_is_recorded(
     assert response.json() == {"decision": "reject"}
     assert ReviewDecision.objects.get().reason == "No"
     assert _post(client, f"{BASE}/review/{linked['proposal'].pk}/reject").status_code == 404
+
+
+def test_the_queue_comes_in_pages_and_narrows_to_one_person(
+    make_user: Callable[..., User], sign_in: SignIn, team: Team, linked: dict[str, Any]
+) -> None:
+    client = sign_in(make_user(Role.ANALYST, team=team))
+    entity = linked["entity"].pk
+    (pair,) = client.get(f"{BASE}/review", {"page": 1, "person": entity}).json()
+    assert pair["id"] == linked["proposal"].pk
+    assert client.get(f"{BASE}/review", {"page": 2}).json() == []
+    assert client.get(f"{BASE}/review", {"person": 999_999}).json() == []
+    for bad in ({"page": 0}, {"page": "two"}, {"person": "tom"}, {"person": -1}):
+        assert client.get(f"{BASE}/review", bad).status_code == 422

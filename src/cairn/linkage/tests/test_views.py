@@ -301,7 +301,66 @@ def test_the_review_queue_makes_a_fixed_number_of_queries(
     use_scores(monkeypatch, scores)
     services.link_run(actor=SYSTEM)
     client = sign_in(make_user(Role.ANALYST, team=team))
-    # PostgreSQL takes the audit chain's advisory lock: one query more.
-    with django_assert_max_num_queries(16 if connection.vendor == "postgresql" else 15):
+    # One query counts the pairs waiting; PostgreSQL takes the audit chain's advisory lock: one
+    # query more.
+    with django_assert_max_num_queries(17 if connection.vendor == "postgresql" else 16):
         response = client.get(reverse("linkage:queue"))
     assert response.content.decode().count("Review<span") == pairs
+
+
+def _pairs_to_review(team: Team, monkeypatch: pytest.MonkeyPatch, count: int) -> None:
+    scores = {}
+    for n in range(count):
+        person_mention(team, f"a{n}", f"Ann{n} Lee")
+        person_mention(team, f"b{n}", f"Anne{n} Lee")
+        scores[(f"a{n}", f"b{n}")] = 0.6 + n / 100
+    use_scores(monkeypatch, scores)
+    services.link_run(actor=SYSTEM)
+
+
+def test_the_queue_says_how_many_pairs_wait_and_pages_through_them(
+    make_user: Callable[..., User],
+    sign_in: SignIn,
+    team: Team,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _pairs_to_review(team, monkeypatch, 3)
+    monkeypatch.setattr("cairn.linkage.queries.review.QUEUE_LIMIT", 2)
+    client = sign_in(make_user(Role.ANALYST, team=team))
+    first = client.get(reverse("linkage:queue")).content.decode()
+    assert "3 pairs waiting, most likely first: 1 to 2" in first
+    assert "Ann2 Lee" in first and "Ann1 Lee" in first and "Ann0 Lee" not in first
+    assert 'href="?page=2" rel="next"' in first
+    second = client.get(reverse("linkage:queue"), {"page": 2}).content.decode()
+    assert "3 to 3" in second and "Ann0 Lee" in second and "Ann2 Lee" not in second
+    assert 'rel="prev"' in second and 'rel="next"' not in second
+
+
+def test_a_person_page_counts_the_pairs_waiting_for_them_and_the_queue_narrows_to_them(
+    make_user: Callable[..., User], sign_in: SignIn, team: Team, linked: dict[str, Any]
+) -> None:
+    client = sign_in(make_user(Role.ANALYST, team=team))
+    entity = linked["entity"]
+    page = client.get(_urls(linked)["person"]).content.decode()
+    assert f'href="/linkage/?person={entity.pk}">1 pair to review</a>' in page
+    narrowed = client.get(reverse("linkage:queue"), {"person": entity.pk}).content.decode()
+    assert f"Pairs to review for {entity.reference}" in narrowed
+    assert "Tommy Smith" in narrowed and "1 pair waiting" in narrowed
+    # Tommy's own entity: his mention is the one proposed to join the other.
+    tommy = MentionLink.objects.exclude(status=LinkStatus.PROPOSED).get(mention=linked["tommy"])
+    assert (
+        "Tommy Smith"
+        in client.get(reverse("linkage:queue"), {"person": tommy.entity_id}).content.decode()
+    )
+    nobody = client.get(reverse("linkage:queue"), {"person": 999_999}).content.decode()
+    assert "No pairs you can see are waiting for review for this person." in nobody
+
+
+@pytest.mark.parametrize("person", ["tom", "0", "-3", "1.5", "\u0661"])
+def test_a_person_that_is_not_an_entity_number_is_refused_with_a_message(
+    make_user: Callable[..., User], sign_in: SignIn, team: Team, person: str
+) -> None:
+    client = sign_in(make_user(Role.ANALYST, team=team))
+    response = client.get(reverse("linkage:queue"), {"person": person})
+    assert response.status_code == 400
+    assert "must be given by the number in their reference" in response.content.decode()

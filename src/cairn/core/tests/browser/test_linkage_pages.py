@@ -53,6 +53,15 @@ def test_an_analyst_reviews_a_pair_and_reads_the_linked_person(
     expect(page.get_by_role("heading", name="Pairs to review")).to_be_visible()
     assert_page_ok()
 
+    # From the person page to the pairs waiting for that person.
+    tiger_entity = MentionLink.objects.exclude(status="proposed").get(mention=tiger).entity_id
+    page.goto(f"/linkage/people/{tiger_entity}/")
+    page.get_by_role("link", name="1 pair to review").click()
+    expect(
+        page.get_by_role("heading", name=f"Pairs to review for PE-{tiger_entity:06d}")
+    ).to_be_visible()
+    assert_page_ok()
+
     page.get_by_role("link", name="Review pair 1").click()
     expect(page.get_by_role("heading", name="Are these the same person?")).to_be_visible()
     expect(page.get_by_role("cell", name="Points to the same person")).to_be_visible()
