@@ -173,7 +173,9 @@ def _decidable(actor: Actor, pk: int) -> ReviewItem:
 
 class QueueIn(Schema):
     page: int = Field(1, ge=1, description="Pages of 50 pairs, most probable first")
-    person: int | None = Field(None, ge=1, description="Only pairs touching this person entity")
+    person: int | None = Field(
+        None, ge=1, le=2**63 - 1, description="Only pairs touching this person entity"
+    )
 
 
 @router.get("/review", response=list[ProposalOut])

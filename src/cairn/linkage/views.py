@@ -72,6 +72,10 @@ def contributions(explanation: list[dict[str, Any]]) -> list[dict[str, str]]:
     return rows
 
 
+# The largest primary key the database can hold (a signed 64-bit integer).
+BIGGEST_ID = 2**63 - 1
+
+
 def _restricted(request: AuthenticatedRequest, what: str) -> HttpResponse:
     return render(request, "linkage/restricted.html", {"what": what}, status=403)
 
@@ -80,7 +84,9 @@ def _restricted(request: AuthenticatedRequest, what: str) -> HttpResponse:
 def queue(request: AuthenticatedRequest) -> HttpResponse:
     """The queue, a page at a time; `?person=<id>` narrows it to pairs touching one person."""
     person = request.GET.get("person")
-    if person is not None and not (person.isascii() and person.isdigit() and int(person) > 0):
+    if person is not None and not (
+        person.isascii() and person.isdigit() and 0 < int(person) <= BIGGEST_ID
+    ):
         error = "The person to review pairs for must be given by the number in their reference"
         return render(request, "linkage/queue.html", {"error": error}, status=400)
     found = review_queue(

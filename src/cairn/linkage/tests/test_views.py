@@ -356,7 +356,7 @@ def test_a_person_page_counts_the_pairs_waiting_for_them_and_the_queue_narrows_t
     assert "No pairs you can see are waiting for review for this person." in nobody
 
 
-@pytest.mark.parametrize("person", ["tom", "0", "-3", "1.5", "\u0661"])
+@pytest.mark.parametrize("person", ["tom", "0", "-3", "1.5", "\u0661", "9" * 30])
 def test_a_person_that_is_not_an_entity_number_is_refused_with_a_message(
     make_user: Callable[..., User], sign_in: SignIn, team: Team, person: str
 ) -> None:
