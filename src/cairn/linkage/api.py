@@ -181,7 +181,8 @@ class QueueIn(Schema):
 @router.get("/review", response=list[ProposalOut])
 def list_review(request: HttpRequest, filters: Query[QueueIn]) -> list[dict[str, Any]]:
     """Proposed pairs, 50 a page; a page past the last is empty."""
-    found = review_queue(_actor(request), page=filters.page, person=filters.person)
+    people = [filters.person] if filters.person is not None else None
+    found = review_queue(_actor(request), page=filters.page, people=people)
     if found.page.number != filters.page:
         return []
     return [_proposal(item) for item in found.items]

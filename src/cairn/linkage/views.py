@@ -18,7 +18,7 @@ from cairn.core.forms import add_service_errors
 from cairn.core.http import AuthenticatedRequest
 from cairn.linkage import services
 from cairn.linkage.forms import ReviewForm, UnmergeForm
-from cairn.linkage.models import Decision, MentionLink, YoungPersonLink
+from cairn.linkage.models import Decision, MentionLink, PersonEntity, YoungPersonLink
 from cairn.linkage.queries import (
     EntityRestricted,
     ReviewItem,
@@ -89,11 +89,18 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
     ):
         error = "The person to review pairs for must be given by the number in their reference"
         return render(request, "linkage/queue.html", {"error": error}, status=400)
-    found = review_queue(
-        Actor.from_request(request),
-        page=request.GET.get("page"),
-        person=int(person) if person is not None else None,
-    )
+    actor = Actor.from_request(request)
+    if person is None:
+        found = review_queue(actor, page=request.GET.get("page"))
+    else:
+        entity = PersonEntity(pk=int(person))
+        found = review_queue(
+            actor,
+            page=request.GET.get("page"),
+            people=[entity.pk],
+            narrowed_to=entity.reference,
+            back_url=entity.get_absolute_url(),
+        )
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "linkage/queue.html", {"found": found, "query": query.urlencode()})
@@ -166,7 +173,7 @@ def _entity_page(
             "links": links,
             "history": link_history(actor, view),
             "form": form or UnmergeForm(),
-            "reviews_waiting": reviews_waiting(actor, view.entity.pk),
+            "reviews_waiting": reviews_waiting(actor, [view.entity.pk]),
         },
         status=status,
     )

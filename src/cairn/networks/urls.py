@@ -9,6 +9,7 @@ app_name = "networks"
 urlpatterns = [
     path("", views.network_list, name="list"),
     path("<int:pk>/", views.network_detail, name="detail"),
+    path("<int:pk>/review/", views.network_review, name="review"),
     path("chart/", views.chart, name="chart"),
     path("chart/graph.json", views.chart_json, name="chart-json"),
     path("chart/export.png", views.chart_png, name="chart-png"),

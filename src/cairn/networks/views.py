@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from cairn.access.actor import Actor
 from cairn.access.queries import RecordNotFound
 from cairn.core.http import AuthenticatedRequest
+from cairn.linkage.queries import review_queue, reviews_waiting
 from cairn.networks import exports
 from cairn.networks.forms import ChartForm, WindowForm
 from cairn.networks.queries import (
@@ -18,9 +19,11 @@ from cairn.networks.queries import (
     chart_around,
     edge_provenance,
     network_open,
+    network_people,
     network_successor,
     networks_list,
     node_key,
+    person_ids,
 )
 from cairn.youngpeople.views.common import casework
 
@@ -44,7 +47,8 @@ def network_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         (window.cleaned_data["start"], window.cleaned_data["end"]) if valid else (None, None)
     )
     try:
-        view = network_open(Actor.from_request(request), pk, start=start, end=end)
+        actor = Actor.from_request(request)
+        view = network_open(actor, pk, start=start, end=end)
     except RecordNotFound as error:
         # A rebuild retired this id: lead on to the network most of its members went to.
         successor = network_successor(pk)
@@ -56,9 +60,35 @@ def network_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "networks/detail.html",
-        {"view": view, "form": window, "window": window},
+        {
+            "view": view,
+            "form": window,
+            "window": window,
+            "reviews_waiting": reviews_waiting(actor, person_ids(view.network)),
+        },
         status=200 if valid else 400,
     )
+
+
+@casework()
+def network_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The pairs waiting for review among a network's people: resolving them is how a network's
+    split people come together."""
+    actor = Actor.from_request(request)
+    try:
+        network, people = network_people(actor, pk)
+    except RecordNotFound as error:
+        raise Http404(str(error)) from error
+    except NodeRestricted:
+        return _restricted(request, "This network")
+    found = review_queue(
+        actor,
+        page=request.GET.get("page"),
+        people=people,
+        narrowed_to=f"network {network.reference}",
+        back_url=reverse("networks:detail", args=[network.pk]),
+    )
+    return render(request, "linkage/queue.html", {"found": found, "query": ""})
 
 
 def _chart(request: AuthenticatedRequest, form: ChartForm) -> Chart | HttpResponse:

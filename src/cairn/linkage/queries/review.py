@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
@@ -11,7 +12,7 @@ from django.db.models import Q, QuerySet
 from cairn.access.actor import Actor
 from cairn.access.queries import RecordNotFound, audit_consultation, scope
 from cairn.intelligence.models import IntelligenceReport, PersonMention
-from cairn.linkage.models import LinkStatus, MentionLink, PersonEntity, YoungPersonLink
+from cairn.linkage.models import LinkStatus, MentionLink, YoungPersonLink
 from cairn.linkage.queries.common import EntityRestricted, SeenMention, as_seen, visible_report_ids
 from cairn.youngpeople.models import YoungPerson
 
@@ -42,32 +43,34 @@ class ReviewPage:
 
     items: Sequence[ReviewItem]
     page: Page[MentionLink]
-    # The person entity the queue is narrowed to, if any.
-    person: int | None = None
+    # What the queue is narrowed to ("PE-000012", "network NW-000003"), and the page it came
+    # from; blank for the whole queue.
+    narrowed_to: str = ""
+    back_url: str = ""
 
     @property
     def total(self) -> int:
         return self.page.paginator.count
 
-    @property
-    def person_reference(self) -> str:
-        return PersonEntity(pk=self.person).reference if self.person is not None else ""
+
+People = QuerySet[Any] | Collection[int]
 
 
-def _waiting(actor: Actor, person: int | None) -> QuerySet[MentionLink]:
-    """Proposed pairs with at least one side the user may see; with `person`, only those that
-    would join a mention to that person entity or one of its mentions to another."""
+def _waiting(actor: Actor, people: People | None) -> QuerySet[MentionLink]:
+    """Proposed pairs with at least one side the user may see; with `people` (person entity
+    ids, or a query giving them), only those that would join a mention to one of them or one of
+    their mentions to another person."""
     visible_q = scope(actor.user, IntelligenceReport.objects.all()).values("pk")
     waiting = _proposals().filter(
         Q(mention__report__in=visible_q) | Q(paired_with__report__in=visible_q)
     )
-    if person is not None:
+    if people is not None:
         own = (
-            MentionLink.objects.filter(entity_id=person)
+            MentionLink.objects.filter(entity_id__in=people)
             .exclude(status=LinkStatus.PROPOSED)
             .values("mention_id")
         )
-        waiting = waiting.filter(Q(entity_id=person) | Q(mention__in=own))
+        waiting = waiting.filter(Q(entity_id__in=people) | Q(mention__in=own))
     return waiting.order_by("-match_probability", "id")
 
 
@@ -75,14 +78,17 @@ def review_queue(
     actor: Actor,
     *,
     page: int | str | None = 1,
-    person: int | None = None,
+    people: People | None = None,
+    narrowed_to: str = "",
+    back_url: str = "",
     per_page: int | None = None,
 ) -> ReviewPage:
-    """A page of proposed pairs with at least one side the user may see, most probable first.
+    """A page of proposed pairs with at least one side the user may see, most probable first;
+    with `people`, only the pairs touching those person entities (`narrowed_to` names them).
 
     A page number that is not a number gives the first page, one past the end the last (as
     Django's `Paginator.get_page`)."""
-    found = Paginator(_waiting(actor, person), per_page or QUEUE_LIMIT).get_page(page)
+    found = Paginator(_waiting(actor, people), per_page or QUEUE_LIMIT).get_page(page)
     links = list(found.object_list)
     reports: set[int] = set()
     for link in links:
@@ -103,14 +109,14 @@ def review_queue(
         PersonMention,
         sorted({s.mention.pk for item in items for s in (item.left, item.right) if s.mention}),
         summary="Viewed the entity-resolution review queue",
-        detail={"person_entity": person} if person is not None else None,
+        detail={"narrowed_to": narrowed_to} if narrowed_to else None,
     )
-    return ReviewPage(items=items, page=found, person=person)
+    return ReviewPage(items=items, page=found, narrowed_to=narrowed_to, back_url=back_url)
 
 
-def reviews_waiting(actor: Actor, person: int) -> int:
-    """How many proposed pairs the user could review that touch a person entity."""
-    return _waiting(actor, person).count()
+def reviews_waiting(actor: Actor, people: People) -> int:
+    """How many proposed pairs the user could review that touch these person entities."""
+    return _waiting(actor, people).count()
 
 
 def proposal_for_decision(actor: Actor, pk: int) -> ReviewItem:

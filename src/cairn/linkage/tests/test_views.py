@@ -353,7 +353,7 @@ def test_a_person_page_counts_the_pairs_waiting_for_them_and_the_queue_narrows_t
         in client.get(reverse("linkage:queue"), {"person": tommy.entity_id}).content.decode()
     )
     nobody = client.get(reverse("linkage:queue"), {"person": 999_999}).content.decode()
-    assert "No pairs you can see are waiting for review for this person." in nobody
+    assert "No pairs you can see are waiting for review for PE-999999." in nobody
 
 
 @pytest.mark.parametrize("person", ["tom", "0", "-3", "1.5", "\u0661", "9" * 30])

@@ -28,8 +28,10 @@ from cairn.networks.queries.network import (
     NetworkView,
     TogetherView,
     network_open,
+    network_people,
     network_successor,
     networks_list,
+    person_ids,
 )
 from cairn.networks.queries.nodes import (
     NODE_MODELS,
@@ -71,10 +73,12 @@ __all__ = [
     "hotspots",
     "network_graph",
     "network_open",
+    "network_people",
     "network_successor",
     "networks_list",
     "node_key",
     "parse_node",
+    "person_ids",
     "restricted_key",
     "visible_nodes",
 ]

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -153,16 +154,34 @@ def _together(
     return sorted(found, key=lambda c: c.at, reverse=True)
 
 
-def network_open(
-    actor: Actor, pk: int, *, start: date | None = None, end: date | None = None
-) -> NetworkView:
-    """A network's members, and its hotspots, young people together and reports in the window
-    (both ends inclusive, open when `None`), as far as the user may see them."""
+def _visible_network(actor: Actor, pk: int) -> Network:
+    """A network with at least one record the user may see."""
     network = Network.objects.filter(pk=pk).first()
     if network is None:
         raise RecordNotFound(f"No network {pk}")
     if not _networks_with_visible_records(actor.user).filter(network=network).exists():
         raise NodeRestricted(f"Network {network.reference} is restricted")
+    return network
+
+
+def person_ids(network: Network) -> QuerySet[NetworkNode, Any]:
+    """The ids of a network's person entities, as a query (for the pairs waiting for review
+    among them)."""
+    return network.members.filter(node_kind=NodeKind.PERSON).values("node_id")
+
+
+def network_people(actor: Actor, pk: int) -> tuple[Network, QuerySet[NetworkNode, Any]]:
+    """A network the user may see, and its person entities' ids."""
+    network = _visible_network(actor, pk)
+    return network, person_ids(network)
+
+
+def network_open(
+    actor: Actor, pk: int, *, start: date | None = None, end: date | None = None
+) -> NetworkView:
+    """A network's members, and its hotspots, young people together and reports in the window
+    (both ends inclusive, open when `None`), as far as the user may see them."""
+    network = _visible_network(actor, pk)
     rows = list(network.members.order_by("-pagerank", "node_kind", "node_id")[:MEMBER_LIMIT])
     records = [r for r in _records_of(network) if analysis.in_window(r.at, start, end)]
     spots = analysis.hotspots(records, top=10)

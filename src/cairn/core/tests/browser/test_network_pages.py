@@ -14,7 +14,7 @@ from cairn.access.actor import Actor
 from cairn.access.models import User
 from cairn.access.permissions import Role
 from cairn.access.tests.factories import TeamFactory
-from cairn.linkage.models import PersonEntity
+from cairn.linkage.models import LinkStatus, MentionLink, PersonEntity
 from cairn.networks import services
 from cairn.networks.models import Network
 from cairn.networks.tests.factories import resolved_report
@@ -45,6 +45,16 @@ def test_an_analyst_opens_a_network_and_works_its_link_chart(
     resolved_report(elsewhere, at=NIGHT + timedelta(days=5), people=[tiger, smokey])
     services.network_rebuild(actor=Actor.system())
     network = Network.objects.get()
+    # A "Tiger" seen alone, which the model thinks may be the network's Tiger.
+    alone = PersonEntity.objects.create(display_name="Tiger")
+    resolved_report(team, at=NIGHT + timedelta(days=60), people=[alone])
+    MentionLink.objects.create(
+        mention=MentionLink.objects.get(entity=alone).mention,
+        entity=tiger,
+        status=LinkStatus.PROPOSED,
+        paired_with=MentionLink.objects.get(entity=tiger, mention__report=first).mention,
+        match_probability=0.7,
+    )
     sign_in_browser(make_user(Role.ANALYST, team=team))
 
     page.goto("/networks/")
@@ -56,6 +66,13 @@ def test_an_analyst_opens_a_network_and_works_its_link_chart(
     expect(page.get_by_role("link", name=first.reference)).to_be_visible()
     expect(page.get_by_text("Smokey")).to_have_count(0)
     assert_page_ok()
+
+    page.get_by_role("link", name="1 pair to review").click()
+    expect(
+        page.get_by_role("heading", name=f"Pairs to review for network {network.reference}")
+    ).to_be_visible()
+    assert_page_ok()
+    page.get_by_role("link", name=f"Back to network {network.reference}").click()
 
     page.get_by_role("link", name="Link chart around Tiger").click()
     expect(page.get_by_role("heading", name="Link chart")).to_be_visible()
