@@ -106,6 +106,12 @@ class MentionLink(models.Model):
                 name="one_entity_per_mention",
             )
         ]
+        # The review queue, most probable first: its first page without sorting every pair.
+        indexes = [
+            models.Index(
+                fields=["status", "-match_probability", "id"], name="links_by_probability"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.mention_id} → {self.entity_id} ({self.status})"
