@@ -108,9 +108,7 @@ class MentionLink(models.Model):
         ]
         # The review queue, most probable first: its first page without sorting every pair.
         indexes = [
-            models.Index(
-                fields=["status", "-match_probability", "id"], name="links_by_probability"
-            )
+            models.Index(fields=["status", "-match_probability", "id"], name="links_by_probability")
         ]
 
     def __str__(self) -> str:
