@@ -118,7 +118,8 @@ def _mention(seen: SeenMention) -> dict[str, Any]:
     }
 
 
-def _proposal(item: ReviewItem) -> dict[str, Any]:
+def proposal_out(item: ReviewItem) -> dict[str, Any]:
+    """A proposed pair as the API gives it (the networks API lists a network's with it)."""
     return {
         "id": item.link.pk,
         "match_probability": item.link.match_probability,
@@ -171,8 +172,11 @@ def _decidable(actor: Actor, pk: int) -> ReviewItem:
     return item
 
 
-class QueueIn(Schema):
+class PageIn(Schema):
     page: int = Field(1, ge=1, description="Pages of 50 pairs, most probable first")
+
+
+class QueueIn(PageIn):
     person: int | None = Field(
         None, ge=1, le=2**63 - 1, description="Only pairs touching this person entity"
     )
@@ -185,7 +189,7 @@ def list_review(request: HttpRequest, filters: Query[QueueIn]) -> list[dict[str,
     found = review_queue(_actor(request), page=filters.page, people=people)
     if found.page.number != filters.page:
         return []
-    return [_proposal(item) for item in found.items]
+    return [proposal_out(item) for item in found.items]
 
 
 @router.post("/review/{pk}/accept", response=EntityOut)

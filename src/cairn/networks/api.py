@@ -17,6 +17,8 @@ from cairn.access.actor import Actor
 from cairn.access.models import User
 from cairn.access.permissions import Perm
 from cairn.access.queries import RecordNotFound
+from cairn.linkage.api import PageIn, ProposalOut, proposal_out
+from cairn.linkage.queries import review_queue
 from cairn.networks.models import Network
 from cairn.networks.queries import (
     ChartFilter,
@@ -24,6 +26,7 @@ from cairn.networks.queries import (
     NodeRestricted,
     chart_around,
     network_open,
+    network_people,
     networks_list,
     parse_node,
 )
@@ -151,6 +154,25 @@ def get_network(request: HttpRequest, pk: int) -> dict[str, Any]:
         ],
         "restricted_reports": view.restricted_reports,
     }
+
+
+@router.get("/{int:pk}/review", response=list[ProposalOut])
+def network_review(request: HttpRequest, pk: int, filters: Query[PageIn]) -> list[dict[str, Any]]:
+    """Pairs waiting for entity-resolution review among the network's people, 50 a page, most
+    probable first; a page past the last is empty."""
+    actor = _actor(request)
+    try:
+        network, people = network_people(actor, pk)
+    except RecordNotFound as error:
+        raise Http404(str(error)) from error
+    except NodeRestricted as error:
+        raise PermissionDenied("This network has no record shared with your team.") from error
+    found = review_queue(
+        actor, page=filters.page, people=people, narrowed_to=f"network {network.reference}"
+    )
+    if found.page.number != filters.page:
+        return []
+    return [proposal_out(item) for item in found.items]
 
 
 @router.get("/nodes/{node}/neighbourhood", response=NeighbourhoodOut)

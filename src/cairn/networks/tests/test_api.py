@@ -14,7 +14,7 @@ from cairn.access.actor import Actor
 from cairn.access.models import Team, User
 from cairn.access.permissions import Role
 from cairn.audit.models import Action, AuditEntry
-from cairn.linkage.models import PersonEntity
+from cairn.linkage.models import LinkStatus, MentionLink, PersonEntity
 from cairn.networks import services
 from cairn.networks.models import Network
 from cairn.networks.tests.factories import resolved_report
@@ -46,6 +46,7 @@ def _urls(network: dict[str, Any]) -> list[str]:
         f"{BASE}/",
         f"{BASE}/{network['network'].pk}",
         f"{BASE}/nodes/person:{network['tiger'].pk}/neighbourhood",
+        f"{BASE}/{network['network'].pk}/review",
     ]
 
 
@@ -62,7 +63,7 @@ def test_a_role_without_access_to_person_records_gets_403(
     network: dict[str, Any], team: Team, make_user: Any, sign_in: SignIn
 ) -> None:
     client = sign_in(make_user(Role.AUDITOR, team=team))
-    assert [client.get(url).status_code for url in _urls(network)] == [403, 403, 403]
+    assert [client.get(url).status_code for url in _urls(network)] == [403, 403, 403, 403]
 
 
 def test_another_team_sees_no_network_of_ours_and_cannot_open_its_young_person(
@@ -122,3 +123,28 @@ def test_an_unknown_network_or_node_is_404(
     assert client.get(f"{BASE}/999999").status_code == 404
     assert client.get(f"{BASE}/nodes/person:999999/neighbourhood").status_code == 404
     assert client.get(f"{BASE}/nodes/nonsense/neighbourhood").status_code == 404
+
+
+def test_the_pairs_waiting_among_a_networks_people_come_in_pages_as_on_its_page(
+    network: dict[str, Any], team: Team, make_user: Any, sign_in: SignIn
+) -> None:
+    alone = PersonEntity.objects.create(display_name="Tiger")
+    resolved_report(team, at=EVENING, people=[alone])
+    proposal = MentionLink.objects.create(
+        mention=MentionLink.objects.get(entity=alone).mention,
+        entity=network["tiger"],
+        status=LinkStatus.PROPOSED,
+        paired_with=MentionLink.objects.filter(
+            entity=network["tiger"], mention__report__owning_team=team
+        )
+        .get()
+        .mention,
+        match_probability=0.7,
+    )
+    url = f"{BASE}/{network['network'].pk}/review"
+    (pair,) = sign_in(make_user(Role.ANALYST, team=team)).get(url).json()
+    assert pair["id"] == proposal.pk and pair["second"]["name_as_written"] == "Tiger"
+    client = sign_in(make_user(Role.ANALYST, team=team))
+    assert client.get(url, {"page": 2}).json() == []
+    assert client.get(url, {"page": 0}).status_code == 422
+    assert client.get(f"{BASE}/999999/review").status_code == 404
