@@ -15,9 +15,11 @@ from cairn.access.permissions import Perm
 from cairn.access.queries import RecordNotFound
 from cairn.linkage import services
 from cairn.linkage.queries import (
+    BIGGEST_ID,
     EntityRestricted,
     EntityView,
     ReviewItem,
+    ReviewPage,
     SeenMention,
     link_for_unmerge,
     person_entity_open,
@@ -118,8 +120,7 @@ def _mention(seen: SeenMention) -> dict[str, Any]:
     }
 
 
-def proposal_out(item: ReviewItem) -> dict[str, Any]:
-    """A proposed pair as the API gives it (the networks API lists a network's with it)."""
+def _proposal(item: ReviewItem) -> dict[str, Any]:
     return {
         "id": item.link.pk,
         "match_probability": item.link.match_probability,
@@ -172,13 +173,21 @@ def _decidable(actor: Actor, pk: int) -> ReviewItem:
     return item
 
 
+def proposals_on(found: ReviewPage, page: int) -> list[dict[str, Any]]:
+    """The pairs of the page asked for: none past the last (the queue itself gives the last
+    page again, as the pages do)."""
+    if found.page.number != page:
+        return []
+    return [_proposal(item) for item in found.items]
+
+
 class PageIn(Schema):
     page: int = Field(1, ge=1, description="Pages of 50 pairs, most probable first")
 
 
 class QueueIn(PageIn):
     person: int | None = Field(
-        None, ge=1, le=2**63 - 1, description="Only pairs touching this person entity"
+        None, ge=1, le=BIGGEST_ID, description="Only pairs touching this person entity"
     )
 
 
@@ -186,10 +195,9 @@ class QueueIn(PageIn):
 def list_review(request: HttpRequest, filters: Query[QueueIn]) -> list[dict[str, Any]]:
     """Proposed pairs, 50 a page; a page past the last is empty."""
     people = [filters.person] if filters.person is not None else None
-    found = review_queue(_actor(request), page=filters.page, people=people)
-    if found.page.number != filters.page:
-        return []
-    return [proposal_out(item) for item in found.items]
+    return proposals_on(
+        review_queue(_actor(request), page=filters.page, people=people), filters.page
+    )
 
 
 @router.post("/review/{pk}/accept", response=EntityOut)

@@ -20,6 +20,7 @@ from cairn.linkage import services
 from cairn.linkage.forms import ReviewForm, UnmergeForm
 from cairn.linkage.models import Decision, MentionLink, PersonEntity, YoungPersonLink
 from cairn.linkage.queries import (
+    BIGGEST_ID,
     EntityRestricted,
     ReviewItem,
     identifier_open,
@@ -70,10 +71,6 @@ def contributions(explanation: list[dict[str, Any]]) -> list[dict[str, str]]:
             }
         )
     return rows
-
-
-# The largest primary key the database can hold (a signed 64-bit integer).
-BIGGEST_ID = 2**63 - 1
 
 
 def _restricted(request: AuthenticatedRequest, what: str) -> HttpResponse:

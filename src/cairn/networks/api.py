@@ -17,7 +17,7 @@ from cairn.access.actor import Actor
 from cairn.access.models import User
 from cairn.access.permissions import Perm
 from cairn.access.queries import RecordNotFound
-from cairn.linkage.api import PageIn, ProposalOut, proposal_out
+from cairn.linkage.api import PageIn, ProposalOut, proposals_on
 from cairn.linkage.queries import review_queue
 from cairn.networks.models import Network
 from cairn.networks.queries import (
@@ -170,9 +170,7 @@ def network_review(request: HttpRequest, pk: int, filters: Query[PageIn]) -> lis
     found = review_queue(
         actor, page=filters.page, people=people, narrowed_to=f"network {network.reference}"
     )
-    if found.page.number != filters.page:
-        return []
-    return [proposal_out(item) for item in found.items]
+    return proposals_on(found, filters.page)
 
 
 @router.get("/nodes/{node}/neighbourhood", response=NeighbourhoodOut)

@@ -23,6 +23,7 @@ from cairn.linkage.queries.identifiers import (
     vehicle_candidates,
 )
 from cairn.linkage.queries.review import (
+    BIGGEST_ID,
     QUEUE_LIMIT,
     ReviewItem,
     ReviewPage,
@@ -34,6 +35,7 @@ from cairn.linkage.queries.review import (
 )
 
 __all__ = [
+    "BIGGEST_ID",
     "IDENTIFIER_MODELS",
     "QUEUE_LIMIT",
     "EntityLinkView",

@@ -17,6 +17,9 @@ from cairn.linkage.queries.common import EntityRestricted, SeenMention, as_seen,
 from cairn.youngpeople.models import YoungPerson
 
 QUEUE_LIMIT = 50
+# The largest primary key the database can hold (a signed 64-bit integer): a person number
+# above it is refused before it reaches a query.
+BIGGEST_ID = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -88,14 +91,13 @@ def review_queue(
     people: People | None = None,
     narrowed_to: str = "",
     back_url: str = "",
-    per_page: int | None = None,
 ) -> ReviewPage:
     """A page of proposed pairs with at least one side the user may see, most probable first;
     with `people`, only the pairs touching those person entities (`narrowed_to` names them).
 
     A page number that is not a number gives the first page, one past the end the last (as
     Django's `Paginator.get_page`)."""
-    found = Paginator(_waiting(actor, people), per_page or QUEUE_LIMIT).get_page(page)
+    found = Paginator(_waiting(actor, people), QUEUE_LIMIT).get_page(page)
     links = list(found.object_list)
     reports: set[int] = set()
     for link in links:
