@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import pyarrow as pa
@@ -221,11 +221,26 @@ def link_new(
     table = as_table(new_mentions)
     if model.table is not None and _keyed(model):
         return _link_by_keys(model, table, cutoff)
-    new = model.db_api.register(table)  # a model made by hand: Splink blocks the whole table
+    # A rule without an equi-join or a model made by hand: Splink blocks the whole table,
+    # against the mentions with their own ids (not the row numbers a re-link used).
+    as_given = model.mention_ids is None
+    existing = model.mentions if as_given else model.db_api.register(_with_own_ids(model))
+    new = model.db_api.register(table)
     try:
         predictions = model.linker.inference.predict_between(
-            new, model.mentions, threshold_match_probability=cutoff, warning_mode="never"
+            new, existing, threshold_match_probability=cutoff, warning_mode="never"
         )
-        return pairs_frame(model, predictions)
+        return pairs_frame(model if as_given else replace(model, mention_ids=None), predictions)
     finally:
         new.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
+        if not as_given:
+            existing.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
+
+
+def _with_own_ids(model: Model) -> pa.Table:
+    """The model's mentions with their own ids, where Splink was given row numbers."""
+    if model.table is not None:
+        return model.table
+    registered = model.mentions.as_duckdbpyrelation().to_arrow_table()
+    ids = pa.array(model.mention_ids, type=pa.string())
+    return registered.set_column(registered.schema.get_field_index("mention_id"), "mention_id", ids)

@@ -36,7 +36,9 @@ class Placement:
 # What each entity's records name besides it (other entities as "person:<entity>", places,
 # vehicles, phones) and the street names its mentions give in each area
 # ("nickname:<area>:<name>": "Tiger" in one town is not "Tiger" in the next), and how rare each
-# thing is: the log of the entities with any record over those that name it.
+# thing is: the log of the entities with any record over those that name it, to six decimals
+# (a decimal, so that sums do not depend on the order DuckDB's threads add them in: with
+# doubles two runs placed a few groups differently).
 _THINGS_SQL = """
 create or replace temp table __cairn_things as
 with seen as (
@@ -56,7 +58,7 @@ select entity, thing from (
     where x.entity <> y.entity
 );
 create or replace temp table __cairn_rarity as
-select thing, ln(total / count(*)) as rarity, count(*) as entities
+select thing, cast(ln(total / count(*)) as decimal(18, 6)) as rarity, count(*) as entities
 from __cairn_things, (
     select count(distinct a.entity)::double as total
     from __cairn_assigned a join __cairn_recorded m using (mention_id)
@@ -97,7 +99,7 @@ compatible as (
         and (r.named or not l.named)
 ),
 scored as (
-    select c.entity, c.other, sum(w.rarity) as score
+    select c.entity, c.other, cast(sum(w.rarity) as double) as score
     from compatible c
     join __cairn_things l on l.entity = c.entity
     join __cairn_things r on r.entity = c.other and r.thing = l.thing

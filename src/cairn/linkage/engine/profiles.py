@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,21 +32,32 @@ class Profile:
     # dates to Python dates costs more than every comparison made of them.
     births: set[int] = field(default_factory=set)
     # Each birth interval (from an age estimate, or a date of birth: the third value says
-    # which) with how many members gave it.
-    ages: Counter[tuple[int, int, bool]] = field(default_factory=Counter)
+    # which) with how many members gave it. A plain dict: a million Counters cost seconds.
+    ages: dict[tuple[int, int, bool], int] = field(default_factory=dict)
     refused: set[str] = field(default_factory=set)
 
     def absorb(self, other: Profile) -> None:
         self.members += other.members
-        self.sexes |= other.sexes
-        self.descriptors |= other.descriptors
-        self.name_keys |= other.name_keys
-        self.given |= other.given
-        self.family |= other.family
-        self.family_sounds |= other.family_sounds
-        self.births |= other.births
-        self.ages.update(other.ages)
-        self.refused |= other.refused
+        # Most mentions say little: only a set with something in it is merged.
+        if other.sexes:
+            self.sexes |= other.sexes
+        if other.descriptors:
+            self.descriptors |= other.descriptors
+        if other.name_keys:
+            self.name_keys |= other.name_keys
+        if other.given:
+            self.given |= other.given
+        if other.family:
+            self.family |= other.family
+        if other.family_sounds:
+            self.family_sounds |= other.family_sounds
+        if other.births:
+            self.births |= other.births
+        ages = self.ages
+        for interval, n in other.ages.items():
+            ages[interval] = ages.get(interval, 0) + n
+        if other.refused:
+            self.refused |= other.refused
 
 
 def _similar(left: set[str], right: set[str]) -> bool:
@@ -190,9 +201,9 @@ class Profiles(dict[str, Profile]):
             family={family} if family else set(),
             family_sounds={sound} if sound else set(),
             births={birth} if birth is not None else set(),
-            ages=Counter({(born_from, born_to, birth is not None): 1})
+            ages={(born_from, born_to, birth is not None): 1}
             if born_from is not None and born_to is not None
-            else Counter(),
+            else {},
             refused=set(self.refused.get(mention, ())),
         )
 
@@ -252,7 +263,11 @@ class Groups:
     def entity_of(self) -> dict[str, str]:
         """Mention → entity, the entity named by its smallest mention id."""
         names = {root: min(profile.members) for root, profile in self.profiles.items()}
-        return {m: names.get(root, root) for m in self.parent for root in (self.root(m),)}
+        parent, entity = self.parent, {}
+        for mention, up in parent.items():
+            root = up if parent[up] == up else self.root(mention)  # mostly one step up: no call
+            entity[mention] = names.get(root, root)
+        return entity
 
 
 def contradiction_between(table: pa.Table, left: Iterable[str], right: Iterable[str]) -> str | None:

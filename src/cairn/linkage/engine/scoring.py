@@ -19,8 +19,8 @@ def pairs_frame(model: Model, predictions: SplinkDataFrame) -> pd.DataFrame:
     carries through (two copies of every name, list and date), which would multiply the frame
     of a regional re-link's million pairs several times over."""
     if not isinstance(predictions, DuckDBDataFrame):  # another backend (Spark)
-        return scored_frame(model, predictions.as_pandas_dataframe())
-    return scored_frame(model, scores_and_levels(predictions.as_duckdbpyrelation()))
+        return scored_frame(model, model.named(predictions.as_pandas_dataframe()))
+    return scored_frame(model, model.named(scores_and_levels(predictions.as_duckdbpyrelation())))
 
 
 def scores_and_levels(relation: duckdb.DuckDBPyRelation) -> pd.DataFrame:
@@ -87,6 +87,7 @@ def predict(
         frame: pd.DataFrame = predictions.as_duckdbpyrelation().select(*SCORE_COLUMNS).df()
     finally:
         predictions.drop_table_from_database_and_remove_from_cache()
+    model.named(frame)
     frame["decision"] = frame["match_probability"].map(model.thresholds.decide)
     return frame
 

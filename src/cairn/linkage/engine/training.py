@@ -29,6 +29,7 @@ from cairn.linkage.engine.person_model import (
     Thresholds,
     as_table,
     connect,
+    keyed_by_row,
     person_settings,
 )
 from cairn.linkage.engine.schema import PersonMention
@@ -152,7 +153,12 @@ def train(
     """
     db_api = DuckDBAPI(connection=connection or connect())
     tables = [as_table(m) for m in (mentions, link_to) if m is not None]
-    registered = _register(db_api, tables[0], "person_mentions")
+    mention_ids = None
+    if link_to is None:  # one set: Splink works on row numbers (two-file ids stay as given)
+        keyed, mention_ids = keyed_by_row(tables[0])
+        registered = _register(db_api, keyed, "person_mentions")
+    else:
+        registered = _register(db_api, tables[0], "person_mentions")
     inputs: list[SplinkDataFrame] = [registered]
     if link_to is not None:
         inputs.append(_register(db_api, tables[1], "person_mentions_other"))
@@ -180,7 +186,14 @@ def train(
     for column in TF_COLUMNS:
         linker.table_management.compute_tf_table(column)
     _drop_training_pairs(db_api)
-    return Model(linker, db_api, registered, thresholds or Thresholds(), table=tables[0])
+    return Model(
+        linker,
+        db_api,
+        registered,
+        thresholds or Thresholds(),
+        table=tables[0],
+        mention_ids=mention_ids,
+    )
 
 
 # What Splink's training sessions leave in DuckDB: each EM block's pairs, their comparison

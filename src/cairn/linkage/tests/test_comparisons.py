@@ -6,6 +6,8 @@ import datetime as dt
 
 import duckdb
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cairn.linkage.engine import PersonMention, matching_table
 from cairn.linkage.engine.comparisons import (
@@ -13,6 +15,7 @@ from cairn.linkage.engine.comparisons import (
     family_name_comparison,
     given_name_comparison,
     nickname_comparison,
+    one_edit_apart,
     person_blocking_rules,
     person_comparisons,
     shared_value_comparison,
@@ -172,3 +175,46 @@ def test_broad_blocking_rules_stay_within_an_area_at_national_scale():
     assert not any("area" in rule for rule in everywhere)
     assert sum("area" in rule for rule in scoped) == 4
     assert [r for r in scoped if "area" not in r] == everywhere[:8]
+
+
+_NAMES = st.text(alphabet="abné", max_size=6)
+_DISTANCE = duckdb.connect()
+
+
+@settings(max_examples=300, deadline=None)
+@given(left=_NAMES, right=_NAMES)
+def test_the_cheap_one_edit_test_agrees_with_the_edit_distance(left, right):
+    same, distance = _DISTANCE.execute(
+        f"select {one_edit_apart('$1', '$2')}, damerau_levenshtein($1, $2) <= 1", [left, right]
+    ).fetchone()
+    assert same == distance
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    born=st.dates(dt.date(1950, 1, 1), dt.date(2020, 12, 31)),
+    other=st.dates(dt.date(1950, 1, 1), dt.date(2020, 12, 31)),
+    keystroke=st.booleans(),
+)
+def test_dates_of_birth_are_one_keystroke_apart_exactly_when_their_text_is(born, other, keystroke):
+    if keystroke:  # most random dates are far apart: try one a digit away as often
+        text = born.isoformat()
+        spot = [i for i, c in enumerate(text) if c.isdigit()][other.toordinal() % 8]
+        swapped = text[:spot] + str((int(text[spot]) + 1) % 10) + text[spot + 1 :]
+        try:
+            other = dt.date.fromisoformat(swapped)
+        except ValueError:
+            return
+    level = level_of(
+        birth_comparison(),
+        mention("a", date_of_birth=born),
+        mention("b", date_of_birth=other),
+    )
+    (apart,) = _DISTANCE.execute(
+        "select damerau_levenshtein(cast($1::date as varchar), cast($2::date as varchar)) <= 1",
+        [born, other],
+    ).fetchone()
+    if born == other:
+        assert level == "same date of birth"
+    else:
+        assert (level == "dates of birth one typing error apart") == apart
