@@ -40,6 +40,14 @@ def test_a_true_pair_scores_high_and_a_namesake_low(model, people):
     assert row.match_probability < 0.05
 
 
+def test_scored_pairs_carry_the_mentions_own_ids_not_splinks_row_numbers(model, people):
+    mentions, _ = people
+    ids = {m.mention_id for m in mentions}
+    for pairs in (predict(model, threshold=0.0), predict(model, explanations=False)):
+        assert len(pairs) > 0
+        assert set(pairs.mention_id_l) | set(pairs.mention_id_r) <= ids
+
+
 def test_pairs_carry_a_decision_from_the_thresholds(model):
     pairs = predict(model, threshold=0.0)
     thresholds = Thresholds()
