@@ -87,7 +87,7 @@ def predict(
         frame: pd.DataFrame = predictions.as_duckdbpyrelation().select(*SCORE_COLUMNS).df()
     finally:
         predictions.drop_table_from_database_and_remove_from_cache()
-    model.named(frame)
+    frame = model.named(frame)
     frame["decision"] = frame["match_probability"].map(model.thresholds.decide)
     return frame
 

@@ -6,8 +6,7 @@ import csv
 import io
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import networkx as nx
@@ -20,56 +19,21 @@ from cairn.access.models import Team, User
 from cairn.access.permissions import Role
 from cairn.access.tests.factories import TeamFactory
 from cairn.audit.models import Action, AuditEntry
-from cairn.intelligence.models import IntelligenceReport
 from cairn.investigations.tests.factories import (
     IncidentFactory,
     InvestigationFactory,
     SuspectFactory,
     VictimFactory,
 )
-from cairn.linkage.models import LinkStatus, MentionLink, PersonEntity
+from cairn.linkage.models import PersonEntity
 from cairn.networks import services
 from cairn.networks.models import Edge, Network
+from cairn.networks.tests.conftest import NIGHT, Graph, SignIn
 from cairn.networks.tests.factories import resolved_report
-from cairn.youngpeople.models import YoungPerson
 from cairn.youngpeople.tests.factories import YoungPersonFactory
 from cairn.youngpeople.tests.factories_plans import MissingEpisodeFactory
 
 pytestmark = pytest.mark.django_db
-
-NIGHT = datetime(2026, 3, 14, 22, 0, tzinfo=UTC)
-SignIn = Callable[[User], Client]
-
-
-@dataclass
-class Graph:
-    tiger: PersonEntity
-    smokey: PersonEntity
-    ellie: YoungPerson
-    shared: IntelligenceReport
-    hidden: IntelligenceReport
-    network: Network
-
-
-@pytest.fixture
-def graph(team: Team, other_team: Team) -> Graph:
-    """Tiger is named with Ellie in a report of `team`, and with Smokey and a car in a report
-    only `other_team` holds."""
-    tiger = PersonEntity.objects.create(display_name="Tiger")
-    smokey = PersonEntity.objects.create(display_name="Smokey Hidden")
-    ellie = YoungPersonFactory(holding_team=team, given_name="Ellie")
-    shared = resolved_report(
-        team, at=NIGHT, people=[tiger], phones=["+447700900123"], young_people=[ellie]
-    )
-    hidden = resolved_report(
-        other_team,
-        at=NIGHT + timedelta(days=30),
-        people=[tiger, smokey],
-        vehicles=["ZZ99HID"],
-        grading=("1", "A"),
-    )
-    services.network_rebuild(actor=Actor.system())
-    return Graph(tiger, smokey, ellie, shared, hidden, Network.objects.get())
 
 
 def chart_url(name: str, node: str, **query: str) -> str:
@@ -455,48 +419,3 @@ def test_an_incidents_links_are_named_only_to_those_who_may_see_its_investigatio
     }
     assert "1 investigation incident not shared with your team." in carers_records
     assert investigation.reference not in carers_records
-
-
-def _propose(graph: Graph, team: Team) -> MentionLink:
-    """A "Tiger" seen alone (his own person for now) that the model thinks may be the Tiger in
-    the network."""
-    alone = PersonEntity.objects.create(display_name="Tiger")
-    report = resolved_report(team, at=NIGHT + timedelta(days=3), people=[alone])
-    mention = MentionLink.objects.get(entity=alone).mention
-    tiger = MentionLink.objects.get(entity=graph.tiger, mention__report=graph.shared).mention
-    assert report.pk == mention.report_id
-    return MentionLink.objects.create(
-        mention=mention,
-        entity=graph.tiger,
-        status=LinkStatus.PROPOSED,
-        paired_with=tiger,
-        match_probability=0.7,
-    )
-
-
-def test_the_network_page_leads_to_the_pairs_waiting_for_review_among_its_people(
-    make_user: Callable[..., User], sign_in: SignIn, team: Team, graph: Graph
-) -> None:
-    proposal = _propose(graph, team)
-    client = sign_in(make_user(Role.ANALYST, team=team))
-    network = graph.network
-    page = client.get(reverse("networks:detail", args=[network.pk])).content.decode()
-    review = reverse("networks:review", args=[network.pk])
-    assert f'href="{review}">1 pair to review</a>' in page
-    queue = client.get(review).content.decode()
-    assert f"Pairs to review for network {network.reference}" in queue
-    assert reverse("linkage:review", args=[proposal.pk]) in queue
-    assert AuditEntry.objects.filter(
-        action=Action.CONSULTATION, detail__narrowed_to=f"network {network.reference}"
-    ).exists()
-
-
-def test_the_pairs_of_a_network_the_user_may_not_see_are_refused(
-    make_user: Callable[..., User], sign_in: SignIn, team: Team, graph: Graph
-) -> None:
-    _propose(graph, team)
-    outsider = sign_in(make_user(Role.ANALYST, team=TeamFactory(name="Elsewhere")))
-    response = outsider.get(reverse("networks:review", args=[graph.network.pk]))
-    assert response.status_code == 403
-    assert "Tiger" not in response.content.decode()
-    assert outsider.get(reverse("networks:review", args=[999_999])).status_code == 404
